@@ -1,0 +1,142 @@
+//! [`Array<T>`]: an array read into memory, the safe copying twin of a map.
+
+use std::fmt;
+use std::fs::File;
+use std::ops::{Deref, DerefMut};
+use std::path::Path;
+
+use crate::element::{bytes_of_mut, Element};
+use crate::error::{Error, Result};
+use crate::shape::{linear_index, strides, Order};
+
+/// An owned n-d array of `T`, read from a file by [`Options::read`](crate::Options::read) with
+/// the same checks as a map, but copied: safe whatever other processes do to the file.
+///
+/// ```
+/// use typed_memmap::Options;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("data.i8");
+/// std::fs::write(&path, [1u8, 2, 3, 4, 5, 6])?;
+/// let a = Options::<i8>::new().shape([2, 3]).read(&path)?;
+/// assert_eq!(a.get(&[1, 0]), Some(&4));
+/// assert_eq!(a.to_string(), "[[1 2 3]\n [4 5 6]]");
+/// assert_eq!(a.into_vec(), [1, 2, 3, 4, 5, 6]);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Array<T> {
+    data: Vec<T>,
+    shape: Vec<usize>,
+    order: Order,
+}
+
+impl<T: Element> Array<T> {
+    /// An array from its elements in memory order; `None` if `data.len()` is not the product
+    /// of `shape`.
+    pub fn from_vec(data: Vec<T>, shape: Vec<usize>, order: Order) -> Option<Array<T>> {
+        (crate::shape::element_count(&shape) == Some(data.len())).then_some(Array {
+            data,
+            shape,
+            order,
+        })
+    }
+
+    /// Reads `prod(shape)` elements at `offset` from `file` (sizes already checked).
+    pub(crate) fn read_at(
+        file: &File,
+        path: &Path,
+        offset: u64,
+        shape: Vec<usize>,
+        order: Order,
+    ) -> Result<Array<T>> {
+        let len: usize = shape.iter().product();
+        let mut data = Vec::with_capacity(len);
+        // SAFETY: an `Element` is valid for every bit pattern (its contract), the all-zero
+        // pattern included.
+        data.resize(len, unsafe { core::mem::zeroed::<T>() });
+        read_exact_at(file, bytes_of_mut(&mut data), offset)
+            .map_err(|e| Error::io("read", path, e))?;
+        Ok(Array { data, shape, order })
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The memory order.
+    pub fn order(&self) -> Order {
+        self.order
+    }
+
+    /// numpy's byte strides.
+    pub fn strides(&self) -> Vec<usize> {
+        strides(&self.shape, core::mem::size_of::<T>(), self.order).unwrap_or_default()
+    }
+
+    /// The element at an n-d index, or `None` if out of bounds.
+    pub fn get(&self, index: &[usize]) -> Option<&T> {
+        self.data.get(linear_index(&self.shape, self.order, index)?)
+    }
+
+    /// The element at an n-d index, writable.
+    pub fn get_mut(&mut self, index: &[usize]) -> Option<&mut T> {
+        let pos = linear_index(&self.shape, self.order, index)?;
+        self.data.get_mut(pos)
+    }
+
+    /// The elements in memory order.
+    pub fn into_vec(self) -> Vec<T> {
+        self.data
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = file;
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
+}
+
+impl<T: Element> Deref for Array<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.data
+    }
+}
+
+impl<T: Element> DerefMut for Array<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.data
+    }
+}
+
+impl<T: Element> fmt::Debug for Array<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Array")
+            .field("dtype", &T::dtype().descr())
+            .field("shape", &self.shape)
+            .field("order", &self.order)
+            .finish()
+    }
+}
+
+impl<T: Element> fmt::Display for Array<T> {
+    /// Prints the array the way numpy's `print(arr)` does.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::display::fmt_array(
+            f,
+            crate::element::bytes_of(&self.data),
+            &T::dtype(),
+            &self.shape,
+            self.order,
+        )
+    }
+}

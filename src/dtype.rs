@@ -1,0 +1,549 @@
+//! [`Dtype`]: what one element of an array is, in numpy's terms.
+//!
+//! A dtype is a scalar (kind, byte order, size), a subarray (a dtype repeated over a fixed
+//! shape) or a record (named fields at byte offsets, numpy's *structured dtype*). It formats
+//! as the descr text numpy writes into `.npy` headers:
+//!
+//! ```
+//! use typed_memmap::{Dtype, Element};
+//! assert_eq!(f32::dtype().descr(), "'<f4'");
+//! assert_eq!(<[[i32; 3]; 2]>::dtype().descr(), "('<i4', (2, 3))");
+//! assert_eq!(typed_memmap::Bool::dtype().descr(), "'|b1'");
+//! ```
+
+use std::fmt;
+
+/// The byte order of a scalar, numpy's first descr character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ByteOrder {
+    /// `<`: least significant byte first.
+    Little,
+    /// `>`: most significant byte first.
+    Big,
+    /// `|`: not applicable (one-byte types, byte strings, void).
+    NotApplicable,
+}
+
+impl ByteOrder {
+    /// The order of this machine's native numbers.
+    #[cfg(target_endian = "little")]
+    pub const NATIVE: ByteOrder = ByteOrder::Little;
+    /// The order of this machine's native numbers.
+    #[cfg(target_endian = "big")]
+    pub const NATIVE: ByteOrder = ByteOrder::Big;
+
+    /// numpy's character for this order: `<`, `>` or `|`.
+    pub fn as_char(self) -> char {
+        match self {
+            ByteOrder::Little => '<',
+            ByteOrder::Big => '>',
+            ByteOrder::NotApplicable => '|',
+        }
+    }
+}
+
+/// The unit of a `datetime64` or `timedelta64`, e.g. `ns` or `25s`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimeUnit {
+    /// The base unit; `None` is numpy's generic unit (`'<M8'`).
+    pub base: Option<DateUnit>,
+    /// How many base units one tick is (`25` in `M8[25s]`); 1 for plain units.
+    pub multiplier: u64,
+}
+
+/// A base unit of numpy's datetimes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DateUnit {
+    /// `Y`
+    Years,
+    /// `M`
+    Months,
+    /// `W`
+    Weeks,
+    /// `D`
+    Days,
+    /// `h`
+    Hours,
+    /// `m`
+    Minutes,
+    /// `s`
+    Seconds,
+    /// `ms`
+    Millis,
+    /// `us`
+    Micros,
+    /// `ns`
+    Nanos,
+    /// `ps`
+    Picos,
+    /// `fs`
+    Femtos,
+    /// `as`
+    Attos,
+}
+
+impl DateUnit {
+    /// Every unit, longest first.
+    pub const ALL: [DateUnit; 13] = [
+        DateUnit::Years,
+        DateUnit::Months,
+        DateUnit::Weeks,
+        DateUnit::Days,
+        DateUnit::Hours,
+        DateUnit::Minutes,
+        DateUnit::Seconds,
+        DateUnit::Millis,
+        DateUnit::Micros,
+        DateUnit::Nanos,
+        DateUnit::Picos,
+        DateUnit::Femtos,
+        DateUnit::Attos,
+    ];
+
+    /// numpy's spelling of the unit (`"ns"`, `"D"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateUnit::Years => "Y",
+            DateUnit::Months => "M",
+            DateUnit::Weeks => "W",
+            DateUnit::Days => "D",
+            DateUnit::Hours => "h",
+            DateUnit::Minutes => "m",
+            DateUnit::Seconds => "s",
+            DateUnit::Millis => "ms",
+            DateUnit::Micros => "us",
+            DateUnit::Nanos => "ns",
+            DateUnit::Picos => "ps",
+            DateUnit::Femtos => "fs",
+            DateUnit::Attos => "as",
+        }
+    }
+}
+
+impl fmt::Display for TimeUnit {
+    /// Writes the bracketed part, `[ns]` or `[25s]`, or nothing for the generic unit.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.base {
+            None => Ok(()),
+            Some(u) if self.multiplier == 1 => write!(f, "[{}]", u.as_str()),
+            Some(u) => write!(f, "[{}{}]", self.multiplier, u.as_str()),
+        }
+    }
+}
+
+/// What kind of scalar an element is, numpy's kind character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `b`: one byte, zero is false.
+    Bool,
+    /// `i`: two's complement signed integer.
+    Int,
+    /// `u`: unsigned integer.
+    UInt,
+    /// `f`: IEEE 754 binary float.
+    Float,
+    /// `c`: two floats, real then imaginary.
+    Complex,
+    /// `S`: fixed-size byte string, NUL padded.
+    Bytes,
+    /// `U`: fixed-size UCS-4 string (4 bytes per code point).
+    Unicode,
+    /// `V`: raw bytes.
+    Void,
+    /// `M`: datetime64, an `i64` count of units since 1970-01-01.
+    Datetime(TimeUnit),
+    /// `m`: timedelta64, an `i64` count of units.
+    Timedelta(TimeUnit),
+}
+
+impl Kind {
+    /// numpy's kind character.
+    pub fn as_char(self) -> char {
+        match self {
+            Kind::Bool => 'b',
+            Kind::Int => 'i',
+            Kind::UInt => 'u',
+            Kind::Float => 'f',
+            Kind::Complex => 'c',
+            Kind::Bytes => 'S',
+            Kind::Unicode => 'U',
+            Kind::Void => 'V',
+            Kind::Datetime(_) => 'M',
+            Kind::Timedelta(_) => 'm',
+        }
+    }
+}
+
+/// A scalar dtype: kind, byte order and size in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Scalar {
+    /// What the bytes mean.
+    pub kind: Kind,
+    /// The byte order; [`ByteOrder::NotApplicable`] for one-byte kinds and byte strings.
+    pub order: ByteOrder,
+    /// The size in bytes.
+    pub size: usize,
+}
+
+impl Scalar {
+    /// A scalar, with the byte order normalised the way numpy does: one-byte numbers, byte
+    /// strings and void are `|` whatever order was asked.
+    pub fn new(kind: Kind, order: ByteOrder, size: usize) -> Scalar {
+        let order = match kind {
+            Kind::Bytes | Kind::Void => ByteOrder::NotApplicable,
+            Kind::Bool | Kind::Int | Kind::UInt if size == 1 => ByteOrder::NotApplicable,
+            _ => order,
+        };
+        Scalar { kind, order, size }
+    }
+
+    /// The descr string without quotes: `<f4`, `|b1`, `<U3`, `<M8[ns]`.
+    pub fn descr_str(&self) -> String {
+        match self.kind {
+            // numpy counts characters, not bytes, for `U`.
+            Kind::Unicode => format!("{}U{}", self.order.as_char(), self.size / 4),
+            Kind::Datetime(u) | Kind::Timedelta(u) => {
+                format!("{}{}8{}", self.order.as_char(), self.kind.as_char(), u)
+            }
+            k => format!("{}{}{}", self.order.as_char(), k.as_char(), self.size),
+        }
+    }
+}
+
+/// One named field of a record dtype.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Field {
+    /// numpy's field name.
+    pub name: String,
+    /// numpy's optional field title (`(('title', 'name'), fmt)` in a descr).
+    pub title: Option<String>,
+    /// The byte offset of the field in the record.
+    pub offset: usize,
+    /// The field's dtype.
+    pub dtype: Dtype,
+}
+
+/// A record dtype (numpy's structured dtype): named fields at offsets in `itemsize` bytes.
+///
+/// Bytes that belong to no field are padding; numpy writes them as `('', '|V<n>')` entries.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RecordDtype {
+    /// The named fields, in order of offset.
+    pub fields: Vec<Field>,
+    /// The size of one record in bytes, padding included.
+    pub itemsize: usize,
+}
+
+impl RecordDtype {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// The dtype of one element: a scalar, a subarray or a record.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Dtype {
+    /// A single number, string or raw bytes.
+    Scalar(Scalar),
+    /// A dtype repeated over a fixed C-order shape, e.g. `('<i4', (2, 3))`. The base is never
+    /// itself a subarray: nested arrays flatten into one shape.
+    Subarray(Box<Dtype>, Vec<usize>),
+    /// Named fields at byte offsets.
+    Record(RecordDtype),
+}
+
+impl Dtype {
+    /// A scalar dtype (see [`Scalar::new`] for the byte-order normalisation).
+    pub fn scalar(kind: Kind, order: ByteOrder, size: usize) -> Dtype {
+        Dtype::Scalar(Scalar::new(kind, order, size))
+    }
+
+    /// `base` repeated over `shape` (outer dimension first); a subarray base is flattened,
+    /// `[[i32; 3]; 2]` is `('<i4', (2, 3))`.
+    pub fn subarray(base: Dtype, shape: &[usize]) -> Dtype {
+        match base {
+            Dtype::Subarray(inner, inner_shape) => {
+                let mut full = shape.to_vec();
+                full.extend_from_slice(&inner_shape);
+                Dtype::Subarray(inner, full)
+            }
+            base => Dtype::Subarray(Box::new(base), shape.to_vec()),
+        }
+    }
+
+    /// The size of one element in bytes (numpy's `itemsize`).
+    pub fn itemsize(&self) -> usize {
+        match self {
+            Dtype::Scalar(s) => s.size,
+            Dtype::Subarray(base, shape) => shape
+                .iter()
+                .fold(base.itemsize(), |acc, &d| acc.saturating_mul(d)),
+            Dtype::Record(r) => r.itemsize,
+        }
+    }
+
+    /// The alignment numpy gives this dtype in an aligned struct (`dtype.alignment` with
+    /// `align=True`): a scalar's size capped at 8 (a complex number's component size, 1 for
+    /// strings and void), a subarray's base alignment, a record's largest field alignment.
+    ///
+    /// The alignment of a Rust element type is `align_of::<T>()`, which can be smaller: the
+    /// byte-order types have alignment 1 and the same descr as the native numbers.
+    pub fn natural_alignment(&self) -> usize {
+        match self {
+            Dtype::Scalar(s) => match s.kind {
+                Kind::Bytes | Kind::Void => 1,
+                Kind::Unicode => 4,
+                Kind::Complex => (s.size / 2).clamp(1, 8),
+                _ => s.size.clamp(1, 8),
+            },
+            Dtype::Subarray(base, _) => base.natural_alignment(),
+            Dtype::Record(r) => r
+                .fields
+                .iter()
+                .map(|f| f.dtype.natural_alignment())
+                .max()
+                .unwrap_or(1),
+        }
+    }
+
+    /// The record layout, if this is a record dtype.
+    pub fn as_record(&self) -> Option<&RecordDtype> {
+        match self {
+            Dtype::Record(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The descr text numpy writes for this dtype in a `.npy` header, character for character:
+    /// `'<f4'`, `('<i4', (2, 3))`, `[('a', '<i4'), ('', '|V4')]`.
+    pub fn descr(&self) -> String {
+        let mut out = String::new();
+        self.write_descr(&mut out);
+        out
+    }
+
+    fn write_descr(&self, out: &mut String) {
+        match self {
+            Dtype::Scalar(s) => out.push_str(&py_repr_str(&s.descr_str())),
+            Dtype::Subarray(base, shape) => {
+                out.push('(');
+                base.write_descr(out);
+                out.push_str(", ");
+                out.push_str(&py_repr_shape(shape));
+                out.push(')');
+            }
+            Dtype::Record(r) => {
+                out.push('[');
+                let mut first = true;
+                let mut sep = |out: &mut String| {
+                    if !first {
+                        out.push_str(", ");
+                    }
+                    first = false;
+                };
+                let mut end = 0usize;
+                for f in &r.fields {
+                    if f.offset > end {
+                        sep(out);
+                        out.push_str(&format!("('', '|V{}')", f.offset - end));
+                    }
+                    sep(out);
+                    out.push('(');
+                    match &f.title {
+                        Some(t) => {
+                            out.push('(');
+                            out.push_str(&py_repr_str(t));
+                            out.push_str(", ");
+                            out.push_str(&py_repr_str(&f.name));
+                            out.push(')');
+                        }
+                        None => out.push_str(&py_repr_str(&f.name)),
+                    }
+                    out.push_str(", ");
+                    match &f.dtype {
+                        Dtype::Subarray(base, shape) => {
+                            base.write_descr(out);
+                            out.push_str(", ");
+                            out.push_str(&py_repr_shape(shape));
+                        }
+                        d => d.write_descr(out),
+                    }
+                    out.push(')');
+                    end = end.max(f.offset.saturating_add(f.dtype.itemsize()));
+                }
+                if r.itemsize > end {
+                    sep(out);
+                    out.push_str(&format!("('', '|V{}')", r.itemsize - end));
+                }
+                out.push(']');
+            }
+        }
+    }
+}
+
+impl fmt::Display for Dtype {
+    /// The descr text, as [`Dtype::descr`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.descr())
+    }
+}
+
+/// Python's `repr()` of a tuple of ints: `()`, `(3,)`, `(2, 3)`.
+pub(crate) fn py_repr_shape(shape: &[usize]) -> String {
+    match shape {
+        [] => "()".to_string(),
+        [n] => format!("({n},)"),
+        _ => {
+            let items: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+            format!("({})", items.join(", "))
+        }
+    }
+}
+
+/// Python's `repr()` of a `str`: single quotes unless the text holds `'` and no `"`,
+/// backslash escapes for the quote, `\\`, `\t`, `\n`, `\r` and non-printable characters.
+///
+/// Printability follows Python's `str.isprintable` for the control and separator
+/// characters; other non-printable code points (unassigned, private use, format characters
+/// beyond the soft hyphen) are written as themselves.
+pub(crate) fn py_repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !python_printable(c) => {
+                let cp = c as u32;
+                if cp <= 0xff {
+                    out.push_str(&format!("\\x{cp:02x}"));
+                } else if cp <= 0xffff {
+                    out.push_str(&format!("\\u{cp:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{cp:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn python_printable(c: char) -> bool {
+    let cp = c as u32;
+    !(cp < 0x20
+        || (0x7f..=0xa0).contains(&cp)
+        || cp == 0xad
+        || c.is_whitespace() && c != ' '
+        || (0xd800..=0xdfff).contains(&cp)
+        || matches!(cp, 0x2028 | 0x2029 | 0x200b..=0x200f | 0x2060..=0x2064 | 0xfeff))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr_of_strings_follows_python() {
+        let table = [
+            ("a", "'a'"),
+            ("it's", "\"it's\""),
+            ("both'\"", "'both\\'\"'"),
+            ("tab\there", "'tab\\there'"),
+            ("bell\x07", "'bell\\x07'"),
+            ("nbsp\u{a0}", "'nbsp\\xa0'"),
+            ("é", "'é'"),
+            ("back\\slash", "'back\\\\slash'"),
+            ("Δx", "'Δx'"),
+        ];
+        for (input, want) in table {
+            assert_eq!(py_repr_str(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn repr_of_shapes_follows_python() {
+        assert_eq!(py_repr_shape(&[]), "()");
+        assert_eq!(py_repr_shape(&[3]), "(3,)");
+        assert_eq!(py_repr_shape(&[2, 3, 4]), "(2, 3, 4)");
+    }
+
+    #[test]
+    fn scalar_descrs() {
+        let table = [
+            (Dtype::scalar(Kind::Float, ByteOrder::Little, 4), "'<f4'"),
+            (Dtype::scalar(Kind::UInt, ByteOrder::Big, 2), "'>u2'"),
+            (Dtype::scalar(Kind::UInt, ByteOrder::Little, 1), "'|u1'"),
+            (Dtype::scalar(Kind::Bool, ByteOrder::Little, 1), "'|b1'"),
+            (Dtype::scalar(Kind::Bytes, ByteOrder::Little, 5), "'|S5'"),
+            (Dtype::scalar(Kind::Unicode, ByteOrder::Little, 12), "'<U3'"),
+            (Dtype::scalar(Kind::Void, ByteOrder::Big, 4), "'|V4'"),
+            (
+                Dtype::scalar(
+                    Kind::Datetime(TimeUnit {
+                        base: Some(DateUnit::Nanos),
+                        multiplier: 1,
+                    }),
+                    ByteOrder::Little,
+                    8,
+                ),
+                "'<M8[ns]'",
+            ),
+            (
+                Dtype::scalar(
+                    Kind::Timedelta(TimeUnit {
+                        base: Some(DateUnit::Seconds),
+                        multiplier: 25,
+                    }),
+                    ByteOrder::Big,
+                    8,
+                ),
+                "'>m8[25s]'",
+            ),
+        ];
+        for (dtype, want) in table {
+            assert_eq!(dtype.descr(), want);
+        }
+    }
+
+    #[test]
+    fn record_descr_writes_padding_entries() {
+        let i4 = Dtype::scalar(Kind::Int, ByteOrder::Little, 4);
+        let r = Dtype::Record(RecordDtype {
+            fields: vec![
+                Field {
+                    name: "a".into(),
+                    title: None,
+                    offset: 1,
+                    dtype: i4.clone(),
+                },
+                Field {
+                    name: "b".into(),
+                    title: Some("bb".into()),
+                    offset: 6,
+                    dtype: Dtype::subarray(i4.clone(), &[2]),
+                },
+            ],
+            itemsize: 16,
+        });
+        assert_eq!(
+            r.descr(),
+            "[('', '|V1'), ('a', '<i4'), ('', '|V1'), (('bb', 'b'), '<i4', (2,)), ('', '|V2')]"
+        );
+        assert_eq!(r.itemsize(), 16);
+        assert_eq!(r.natural_alignment(), 4);
+    }
+}

@@ -1,0 +1,298 @@
+//! The crate's one error type.
+//!
+//! Failure modes, in the order a map meets them:
+//!
+//! - **shape**: the shape's element count times the item size, plus the offset, does not fit
+//!   in 64 bits or in the address space ([`Error::ShapeOverflow`]);
+//! - **alignment**: the byte offset breaks the alignment of the element type
+//!   ([`Error::Misaligned`]);
+//! - **size**: the file is shorter than the array needs ([`Error::FileTooShort`]), the bytes
+//!   after the offset are not a whole number of items ([`Error::NotAMultiple`]), or the offset
+//!   lies past the end ([`Error::OffsetPastEnd`]);
+//! - **validity**: a file's dtype is not the element type's ([`Error::DtypeMismatch`]), or its
+//!   header is malformed ([`Error::Header`]);
+//! - **I/O**: the operating system refused an open, a read, a resize or a map ([`Error::Io`]);
+//! - **misuse**: a request that the mode or the element type cannot serve ([`Error::Mode`],
+//!   [`Error::ZeroSizedElement`], [`Error::Field`]).
+//!
+//! Every variant carries the path of the file and the numbers involved, and its message says
+//! what to do about it.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Everything that can go wrong while mapping, reading or writing a file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The operating system refused an operation on the file.
+    Io {
+        /// What was being done (`open`, `map`, `resize`, `read`, ...).
+        op: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+
+    /// The file is shorter than the array it should hold.
+    FileTooShort {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes.
+        file_len: u64,
+        /// The byte offset of the first element.
+        offset: u64,
+        /// The bytes of data the shape needs.
+        nbytes: u64,
+        /// `offset + nbytes`.
+        needed: u64,
+    },
+
+    /// With the length inferred from the file, the bytes after the offset are not a whole
+    /// number of items.
+    NotAMultiple {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes.
+        file_len: u64,
+        /// The byte offset of the first element.
+        offset: u64,
+        /// `file_len - offset`.
+        available: u64,
+        /// The size of one element.
+        itemsize: usize,
+    },
+
+    /// With the length inferred from the file, the offset lies past its end.
+    OffsetPastEnd {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes.
+        file_len: u64,
+        /// The requested byte offset.
+        offset: u64,
+    },
+
+    /// The byte offset breaks the alignment of the element type, so no `&[T]` can be made.
+    Misaligned {
+        /// The file.
+        path: PathBuf,
+        /// The requested byte offset.
+        offset: u64,
+        /// `align_of::<T>()`.
+        align: usize,
+        /// The element type.
+        type_name: &'static str,
+    },
+
+    /// `offset + prod(shape) * itemsize` does not fit in 64 bits or in the address space.
+    ShapeOverflow {
+        /// The file.
+        path: PathBuf,
+        /// The requested shape.
+        shape: Vec<usize>,
+        /// The size of one element.
+        itemsize: usize,
+        /// The byte offset of the first element.
+        offset: u64,
+    },
+
+    /// The element type has size zero, so a length cannot be inferred from a file size.
+    ZeroSizedElement {
+        /// The file.
+        path: PathBuf,
+        /// The element type.
+        type_name: &'static str,
+    },
+
+    /// The request does not fit the mode of the map or the file.
+    Mode {
+        /// The file.
+        path: PathBuf,
+        /// What was asked and what to do instead.
+        message: String,
+    },
+
+    /// A file's dtype differs from the element type's.
+    DtypeMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The element type's descr.
+        expected: String,
+        /// The file's descr.
+        found: String,
+        /// The first difference, in words.
+        difference: String,
+    },
+
+    /// A file header is malformed.
+    Header {
+        /// The file.
+        path: PathBuf,
+        /// The byte position in the file where the problem was found.
+        at: u64,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A field asked for by name does not exist or has another dtype.
+    Field {
+        /// What is wrong, with the fields there are.
+        message: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io {
+                op, path, source, ..
+            } => write!(f, "cannot {op} {path}: {source}", path = path.display()),
+            Error::FileTooShort {
+                file_len,
+                nbytes,
+                needed,
+                offset,
+                path,
+                ..
+            } => write!(
+                f,
+                "{path} is {file_len} bytes, but offset {offset} plus {nbytes} bytes of data \
+                 need {needed}; pass a shape that fits, or open with `open_mut` and \
+                 `grow(true)` to extend the file",
+                path = path.display()
+            ),
+            Error::NotAMultiple {
+                available,
+                file_len,
+                itemsize,
+                offset,
+                path,
+                ..
+            } => write!(
+                f,
+                "{path}: the {available} bytes after offset {offset} (file length {file_len}) \
+                 are not a multiple of the item size {itemsize}; check the element type and the \
+                 offset, or give an explicit shape",
+                path = path.display()
+            ),
+            Error::OffsetPastEnd {
+                file_len,
+                offset,
+                path,
+                ..
+            } => write!(
+                f,
+                "{path}: offset {offset} is past the end of the file ({file_len} bytes); give \
+                 an offset of at most {file_len}",
+                path = path.display()
+            ),
+            Error::Misaligned {
+                align,
+                offset,
+                path,
+                type_name,
+                ..
+            } => write!(
+                f,
+                "{path}: offset {offset} is not a multiple of {align}, the alignment of \
+                 `{type_name}`; use an aligned offset, or an alignment-1 element type \
+                 (zerocopy's byte-order types such as `U32<LittleEndian>`, or a `#[repr(C, \
+                 packed)]` record)",
+                path = path.display()
+            ),
+            Error::ShapeOverflow {
+                itemsize,
+                offset,
+                path,
+                shape,
+                ..
+            } => write!(
+                f,
+                "{path}: shape {shape:?} of {itemsize}-byte items at offset {offset} needs more \
+                 bytes than this machine can address; check the shape",
+                path = path.display()
+            ),
+            Error::ZeroSizedElement {
+                path, type_name, ..
+            } => write!(
+                f,
+                "{path}: `{type_name}` has size 0, so the number of items cannot be inferred \
+                 from the file; give an explicit shape",
+                path = path.display()
+            ),
+            Error::Mode { message, path, .. } => {
+                write!(f, "{path}: {message}", path = path.display())
+            }
+            Error::DtypeMismatch {
+                difference,
+                expected,
+                found,
+                path,
+                ..
+            } => write!(
+                f,
+                "{path}: the file holds dtype {found} but the element type has dtype {expected} \
+                 ({difference}); map it with an element type whose dtype matches, or as a \
+                 `DynArray`",
+                path = path.display()
+            ),
+            Error::Header {
+                at, message, path, ..
+            } => write!(
+                f,
+                "{path}: bad header at byte {at}: {message}",
+                path = path.display()
+            ),
+            Error::Field { message, .. } => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn io(op: &'static str, path: &Path, source: io::Error) -> Self {
+        Error::Io {
+            op,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn mode(path: &Path, message: impl fmt::Display) -> Self {
+        Error::Mode {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The path of the file the error is about, where there is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Io { path, .. }
+            | Error::FileTooShort { path, .. }
+            | Error::NotAMultiple { path, .. }
+            | Error::OffsetPastEnd { path, .. }
+            | Error::Misaligned { path, .. }
+            | Error::ShapeOverflow { path, .. }
+            | Error::ZeroSizedElement { path, .. }
+            | Error::Mode { path, .. }
+            | Error::DtypeMismatch { path, .. }
+            | Error::Header { path, .. } => Some(path),
+            Error::Field { .. } => None,
+        }
+    }
+}
