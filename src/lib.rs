@@ -51,6 +51,11 @@ pub use shape::Order;
 pub use typed_memmap_derive::Record;
 pub use value::Value;
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Byte-order number types (zerocopy's), for files whose byte order is not this machine's
 /// or whose data is not aligned: alignment 1, dtype `<` or `>`.
 pub mod byteorder {
