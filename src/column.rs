@@ -219,7 +219,7 @@ fn field_list(record: &RecordDtype) -> String {
 ///
 /// The derive also gives the type an inherent `fields()` function, so users rarely name this
 /// trait: `Tick::fields().price`.
-pub trait Record: Element {
+pub trait Record: Sized {
     /// The generated struct of handles, one public field per named field of the record, each a
     /// [`FieldHandle<Root, _>`].
     type Fields<Root>: Copy;

@@ -104,7 +104,11 @@ pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Record<'a> {
     }
 
     attr::container(&input.attrs, errors);
-    let repr = repr::parse(&input.attrs, errors);
+    // The repr of an enum or a union says nothing more once the item itself is refused.
+    let repr = match fields {
+        Some(_) => repr::parse(&input.attrs, errors),
+        None => None,
+    };
 
     let (tuple, syn_fields) = match fields {
         Some(Fields::Named(named)) => (false, named.named.iter().collect::<Vec<_>>()),

@@ -30,7 +30,7 @@
 //! `dtype` panics: compilation fails because of the `compile_error!`, so that impl is never
 //! part of a program; it exists only to stop secondary "`S` is not an `Element`" errors.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::DeriveInput;
@@ -174,7 +174,6 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
 /// One check per gap: between each pair of consecutive fields, and after the last one.
 fn gap_checks(record: &Record<'_>, repr: Repr) -> TokenStream {
     let ident = record.ident;
-    let p = quote!(::typed_memmap::__private);
     let mut out = TokenStream::new();
     let mut calls = TokenStream::new();
     let n = record.fields.len();
@@ -185,7 +184,7 @@ fn gap_checks(record: &Record<'_>, repr: Repr) -> TokenStream {
         let end_of_a = quote! {
             ::core::mem::offset_of!(#ident, #a_member) + ::core::mem::size_of::<#a_ty>()
         };
-        let (gap, message, note, span) = if let Some(b) = record.fields.get(i + 1) {
+        let (gap, message, label, note, span) = if let Some(b) = record.fields.get(i + 1) {
             let b_member = &b.member;
             let gap = quote! {
                 ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a)
@@ -194,23 +193,25 @@ fn gap_checks(record: &Record<'_>, repr: Repr) -> TokenStream {
                 "`{ident}` has a {{GAP}}-byte gap of implicit padding between `{}` and `{}`",
                 a.rust_name, b.rust_name
             );
-            let note = fix_note(record, repr, Some((&a.rust_name, &b.rust_name)));
-            (gap, message, note, b.name_span())
+            let note = fix_note(record, repr, Some(&b.rust_name), &a.rust_name);
+            let label = "the padding ends before this field";
+            (gap, message, label, note, b.name_span())
         } else {
             let gap = quote! { ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a) };
             let message = format!(
                 "`{ident}` has a {{GAP}}-byte gap of implicit padding after the last field `{}`",
                 a.rust_name
             );
-            let note = fix_note(record, repr, None);
-            (gap, message, note, a.name_span())
+            let note = fix_note(record, repr, None, &a.rust_name);
+            let label = "the padding follows this field";
+            (gap, message, label, note, a.name_span())
         };
         let tr = format_ident!("__TypedMemmapNoGap{}", i);
         let f = format_ident!("__typed_memmap_no_gap_{}", i);
         out.extend(quote! {
             #[diagnostic::on_unimplemented(
                 message = #message,
-                label = "{GAP} bytes of padding end here",
+                label = #label,
                 note = #note
             )]
             trait #tr<const GAP: usize> {}
@@ -220,7 +221,6 @@ fn gap_checks(record: &Record<'_>, repr: Repr) -> TokenStream {
         });
         calls.extend(quote_spanned! {span=> #f::<{ #gap }>(); });
     }
-    let _ = p;
     out.extend(quote! {
         #[allow(dead_code)]
         fn __typed_memmap_layout_has_no_gaps() { #calls }
@@ -229,16 +229,16 @@ fn gap_checks(record: &Record<'_>, repr: Repr) -> TokenStream {
 }
 
 /// The fix for a gap: an explicit padding field, or packing.
-fn fix_note(record: &Record<'_>, repr: Repr, between: Option<(&String, &String)>) -> String {
+fn fix_note(record: &Record<'_>, repr: Repr, next: Option<&String>, prev: &str) -> String {
     let pad_name = free_pad_name(record);
     let field = if record.tuple {
         "a `[u8; {GAP}]` field".to_string()
     } else {
         format!("`{pad_name}: [u8; {{GAP}}]`")
     };
-    let place = match between {
-        Some((a, b)) => format!("between `{a}` and `{b}`"),
-        None => "after the last field".to_string(),
+    let place = match next {
+        Some(b) => format!("between `{prev}` and `{b}`"),
+        None => format!("after the last field `{prev}`"),
     };
     let mut note = format!("make the padding explicit: add {field} {place}");
     if record.tuple {
@@ -277,7 +277,6 @@ pub fn fallback(input: &DeriveInput) -> TokenStream {
     }
     let ident = &input.ident;
     let p = quote!(::typed_memmap::__private);
-    let _ = Span::call_site();
     quote! {
         // SAFETY: never part of a program: the `compile_error!` emitted beside this impl fails
         // the build (see `expand.rs`).

@@ -22,14 +22,19 @@ pub fn derive_record(input: TokenStream) -> TokenStream {
     let mut errors = ast::Errors::default();
     let record = ast::parse(&input, &mut errors);
     validate::check(&record, &mut errors);
-    let expanded = match (errors.finish(), record.repr) {
-        (Ok(()), Some(repr)) => expand::record(&record, repr),
-        (Err(e), _) => {
+    // `repr` is `None` only when an error was recorded; the message below is a backstop.
+    let checked = errors.finish().and_then(|()| {
+        record
+            .repr
+            .ok_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "add `#[repr(C)]`"))
+    });
+    let expanded = match checked {
+        Ok(repr) => expand::record(&record, repr),
+        Err(e) => {
             let mut out = e.to_compile_error();
             out.extend(expand::fallback(&input));
             out
         }
-        (Ok(()), None) => unreachable!("a refused repr records an error"),
     };
     expanded.into()
 }
