@@ -71,4 +71,89 @@ pub mod __private {
     pub use ::core;
     pub use ::std::string::String;
     pub use ::std::vec::Vec;
+
+    /// Holds only when `GAP` is 0: the derive asks `(): NoGap<Record, Before, After, GAP>` with
+    /// `GAP` computed from `offset_of!`/`size_of`, and `Before`/`After` marker types named
+    /// after the fields around the gap, so that the message names them and the byte count.
+    /// Defined here rather than in the generated code because `#[diagnostic]` does not resolve
+    /// in a module under `#![no_implicit_prelude]`.
+    #[diagnostic::on_unimplemented(
+        message = "`{Record}` has a {GAP}-byte gap of implicit padding between `{Before}` and \
+                   `{After}`",
+        label = "the padding ends before this field",
+        note = "make the padding explicit: add `_pad: [u8; {GAP}]` between `{Before}` and \
+                `{After}` (a field whose name starts with `_` is padding, outside the dtype), \
+                or remove all padding with `#[repr(C, packed)]`"
+    )]
+    pub trait NoGap<Record, Before, After, const GAP: usize> {}
+    impl<Record, Before, After> NoGap<Record, Before, After, 0> for () {}
+
+    /// Like [`NoGap`], for the bytes after the last field (trailing padding, also from
+    /// `align(N)`).
+    #[diagnostic::on_unimplemented(
+        message = "`{Record}` has a {GAP}-byte gap of implicit padding after the last field \
+                   `{Last}`",
+        label = "the padding follows this field",
+        note = "make the padding explicit: add `_pad: [u8; {GAP}]` after `{Last}` (a field \
+                whose name starts with `_` is padding, outside the dtype), or remove all \
+                padding with `#[repr(C, packed)]` (not possible with `align(N)`)"
+    )]
+    pub trait NoTailGap<Record, Last, const GAP: usize> {}
+    impl<Record, Last> NoTailGap<Record, Last, 0> for () {}
+
+    /// [`NoGap`] for tuple structs, whose fields cannot be marked as padding by name.
+    #[diagnostic::on_unimplemented(
+        message = "`{Record}` has a {GAP}-byte gap of implicit padding between `{Before}` and \
+                   `{After}`",
+        label = "the padding ends before this field",
+        note = "make the padding explicit with a `[u8; {GAP}]` field between `{Before}` and \
+                `{After}` (in a tuple struct it is a named field; use a struct with named fields \
+                and `_pad` to keep it out of the dtype), or use `#[repr(C, packed)]`"
+    )]
+    pub trait NoTupleGap<Record, Before, After, const GAP: usize> {}
+    impl<Record, Before, After> NoTupleGap<Record, Before, After, 0> for () {}
+
+    /// [`NoTailGap`] for tuple structs.
+    #[diagnostic::on_unimplemented(
+        message = "`{Record}` has a {GAP}-byte gap of implicit padding after the last field \
+                   `{Last}`",
+        label = "the padding follows this field",
+        note = "make the padding explicit with a last `[u8; {GAP}]` field (in a tuple struct it \
+                is a named field; use a struct with named fields and `_pad` to keep it out of \
+                the dtype), or use `#[repr(C, packed)]` (not possible with `align(N)`)"
+    )]
+    pub trait NoTupleTailGap<Record, Last, const GAP: usize> {}
+    impl<Record, Last> NoTupleTailGap<Record, Last, 0> for () {}
+
+    /// Compiles only when there is no gap between fields `Before` and `After` of a tuple
+    /// struct.
+    pub fn no_tuple_gap<Record, Before, After, const GAP: usize>()
+    where
+        (): NoTupleGap<Record, Before, After, GAP>,
+    {
+    }
+
+    /// Compiles only when there is no gap after the last field of a tuple struct.
+    pub fn no_tuple_tail_gap<Record, Last, const GAP: usize>()
+    where
+        (): NoTupleTailGap<Record, Last, GAP>,
+    {
+    }
+
+    /// Compiles only when there is no gap between `Before` and `After`.
+    pub fn no_gap<Record, Before, After, const GAP: usize>()
+    where
+        (): NoGap<Record, Before, After, GAP>,
+    {
+    }
+
+    /// Compiles only when there is no gap after `Last`.
+    pub fn no_tail_gap<Record, Last, const GAP: usize>()
+    where
+        (): NoTailGap<Record, Last, GAP>,
+    {
+    }
+
+    /// Compiles only for an [`Element`].
+    pub fn element<T: Element>() {}
 }

@@ -36,10 +36,9 @@ use syn::spanned::Spanned;
 use syn::DeriveInput;
 
 use crate::ast::{Field, Record};
-use crate::repr::Repr;
 
 /// The full expansion for an accepted record.
-pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
+pub fn record(record: &Record<'_>) -> TokenStream {
     let ident = record.ident;
     let vis = record.vis;
     let p = quote!(::typed_memmap::__private);
@@ -52,7 +51,7 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
         let dtype = quote_spanned!(ty.span()=> <#ty as #p::Element>::dtype());
         Some(quote! {
             #p::Field {
-                name: #p::String::from(#name),
+                name: ::core::convert::From::from(#name),
                 title: ::core::option::Option::None,
                 offset: ::core::mem::offset_of!(#ident, #member),
                 dtype: #dtype,
@@ -66,10 +65,10 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
         .filter(|f| f.numpy_name.is_none())
         .map(|f| {
             let ty = f.ty;
-            quote_spanned!(ty.span()=> __typed_memmap_element::<#ty>();)
+            quote_spanned!(ty.span()=> #p::element::<#ty>();)
         });
 
-    let gaps = gap_checks(record, repr);
+    let gaps = gap_checks(record);
 
     let size_msg =
         format!("`{ident}` is zero-sized and has no numpy dtype: give it a field of non-zero size");
@@ -94,9 +93,6 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
     quote! {
         const _: () = {
             #[allow(dead_code)]
-            fn __typed_memmap_element<T: #p::Element>() {}
-
-            #[allow(dead_code)]
             fn __typed_memmap_padding_fields_are_elements() {
                 #(#padding_types)*
             }
@@ -112,7 +108,7 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
             unsafe impl #p::Element for #ident {
                 fn dtype() -> #p::Dtype {
                     #p::Dtype::Record(#p::RecordDtype {
-                        fields: #p::Vec::from([#(#dtype_fields),*]),
+                        fields: ::core::convert::From::from([#(#dtype_fields),*]),
                         itemsize: ::core::mem::size_of::<#ident>(),
                     })
                 }
@@ -171,101 +167,85 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
     }
 }
 
-/// One check per gap: between each pair of consecutive fields, and after the last one.
-fn gap_checks(record: &Record<'_>, repr: Repr) -> TokenStream {
+/// One check per gap: between each pair of consecutive fields, and after the last one. The
+/// gap is computed with the compiler's `offset_of!` and `size_of`; the bound holds only for a
+/// gap of 0, and marker types named after the fields put their names in the message.
+fn gap_checks(record: &Record<'_>) -> TokenStream {
     let ident = record.ident;
-    let mut out = TokenStream::new();
+    let p = quote!(::typed_memmap::__private);
+    let names = format_ident!("__typed_memmap_field_names");
+    let markers: Vec<_> = record
+        .fields
+        .iter()
+        .map(|f| match &f.original.ident {
+            Some(i) => i.clone(),
+            None => format_ident!("{}", f.handle),
+        })
+        .collect();
+    let tuple = record.fields.iter().any(|f| f.original.ident.is_none());
+    let (no_gap, no_tail_gap) = if tuple {
+        (quote!(no_tuple_gap), quote!(no_tuple_tail_gap))
+    } else {
+        (quote!(no_gap), quote!(no_tail_gap))
+    };
     let mut calls = TokenStream::new();
-    let n = record.fields.len();
-    for i in 0..n {
-        let a = &record.fields[i];
+    for (i, a) in record.fields.iter().enumerate() {
         let a_member = &a.member;
         let a_ty = a.ty;
+        let a_marker = &markers[i];
         let end_of_a = quote! {
             ::core::mem::offset_of!(#ident, #a_member) + ::core::mem::size_of::<#a_ty>()
         };
-        let (gap, message, label, note, span) = if let Some(b) = record.fields.get(i + 1) {
-            let b_member = &b.member;
-            let gap = quote! {
-                ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a)
-            };
-            let message = format!(
-                "`{ident}` has a {{GAP}}-byte gap of implicit padding between `{}` and `{}`",
-                a.rust_name, b.rust_name
-            );
-            let note = fix_note(record, repr, Some(&b.rust_name), &a.rust_name);
-            let label = "the padding ends before this field";
-            (gap, message, label, note, b.name_span())
-        } else {
-            let gap = quote! { ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a) };
-            let message = format!(
-                "`{ident}` has a {{GAP}}-byte gap of implicit padding after the last field `{}`",
-                a.rust_name
-            );
-            let note = fix_note(record, repr, None, &a.rust_name);
-            let label = "the padding follows this field";
-            (gap, message, label, note, a.name_span())
-        };
-        let tr = format_ident!("__TypedMemmapNoGap{}", i);
-        let f = format_ident!("__typed_memmap_no_gap_{}", i);
-        out.extend(quote! {
-            #[diagnostic::on_unimplemented(
-                message = #message,
-                label = #label,
-                note = #note
-            )]
-            trait #tr<const GAP: usize> {}
-            impl #tr<0> for () {}
-            #[allow(dead_code)]
-            fn #f<const GAP: usize>() where (): #tr<GAP> {}
+        calls.extend(match record.fields.get(i + 1) {
+            Some(b) => {
+                let b_member = &b.member;
+                let b_marker = &markers[i + 1];
+                let gap = quote! {
+                    ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a)
+                };
+                // Every generic argument carries the span of the field after the gap, so
+                // that rustc points there whichever argument it blames.
+                let span = b.name_span();
+                let (r, m, a_m, b_m) = (
+                    respan(ident, span),
+                    respan(&names, span),
+                    respan(a_marker, span),
+                    respan(b_marker, span),
+                );
+                quote_spanned! {span=>
+                    #p::#no_gap::<#r, #m::#a_m, #m::#b_m, { #gap }>();
+                }
+            }
+            None => {
+                let gap = quote! { ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a) };
+                let span = a.name_span();
+                let (r, m, a_m) = (
+                    respan(ident, span),
+                    respan(&names, span),
+                    respan(a_marker, span),
+                );
+                quote_spanned! {span=>
+                    #p::#no_tail_gap::<#r, #m::#a_m, { #gap }>();
+                }
+            }
         });
-        calls.extend(quote_spanned! {span=> #f::<{ #gap }>(); });
     }
-    out.extend(quote! {
+    quote! {
+        #[allow(non_camel_case_types, dead_code)]
+        mod #names {
+            #(pub struct #markers;)*
+        }
+
         #[allow(dead_code)]
         fn __typed_memmap_layout_has_no_gaps() { #calls }
-    });
+    }
+}
+
+/// `ident` with another span (same name, same hygiene: both come from the user's input).
+fn respan(ident: &syn::Ident, span: proc_macro2::Span) -> syn::Ident {
+    let mut out = ident.clone();
+    out.set_span(span);
     out
-}
-
-/// The fix for a gap: an explicit padding field, or packing.
-fn fix_note(record: &Record<'_>, repr: Repr, next: Option<&String>, prev: &str) -> String {
-    let pad_name = free_pad_name(record);
-    let field = if record.tuple {
-        "a `[u8; {GAP}]` field".to_string()
-    } else {
-        format!("`{pad_name}: [u8; {{GAP}}]`")
-    };
-    let place = match next {
-        Some(b) => format!("between `{prev}` and `{b}`"),
-        None => format!("after the last field `{prev}`"),
-    };
-    let mut note = format!("make the padding explicit: add {field} {place}");
-    if record.tuple {
-        note.push_str(" (in a tuple struct it becomes a named field; use named fields for a `_pad` that stays out of the dtype)");
-    } else {
-        note.push_str(" (a field whose name starts with `_` is padding: it has no numpy name)");
-    }
-    if !repr.is_packed() && !repr.is_align() {
-        note.push_str(", or remove all padding with `#[repr(C, packed)]`");
-    } else if let Repr::C(crate::repr::Modifier::Packed(n)) = repr {
-        if n > 1 {
-            note.push_str(", or use `#[repr(C, packed)]` (`packed(1)`)");
-        }
-    }
-    note
-}
-
-/// `_pad`, or `_pad2`, ... if the struct already has a field of that name.
-fn free_pad_name(record: &Record<'_>) -> String {
-    let taken = |name: &str| record.fields.iter().any(|f| f.rust_name == name);
-    if !taken("_pad") {
-        return "_pad".to_string();
-    }
-    (2..)
-        .map(|i| format!("_pad{i}"))
-        .find(|n| !taken(n))
-        .unwrap_or_default()
 }
 
 /// What is emitted beside `compile_error!` when the record is refused: an `Element` impl, so

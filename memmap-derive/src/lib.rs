@@ -29,7 +29,7 @@ pub fn derive_record(input: TokenStream) -> TokenStream {
             .ok_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "add `#[repr(C)]`"))
     });
     let expanded = match checked {
-        Ok(repr) => expand::record(&record, repr),
+        Ok(_) => expand::record(&record),
         Err(e) => {
             let mut out = e.to_compile_error();
             out.extend(expand::fallback(&input));
