@@ -72,86 +72,94 @@ pub mod __private {
     pub use ::std::string::String;
     pub use ::std::vec::Vec;
 
-    /// Holds only when `GAP` is 0: the derive asks `(): NoGap<Record, Before, After, GAP>` with
-    /// `GAP` computed from `offset_of!`/`size_of`, and `Before`/`After` marker types named
-    /// after the fields around the gap, so that the message names them and the byte count.
-    /// Defined here rather than in the generated code because `#[diagnostic]` does not resolve
-    /// in a module under `#![no_implicit_prelude]`.
-    #[diagnostic::on_unimplemented(
-        message = "`{Record}` has a {GAP}-byte gap of implicit padding between `{Before}` and \
-                   `{After}`",
-        label = "the padding ends before this field",
-        note = "make the padding explicit: add `_pad: [u8; {GAP}]` between `{Before}` and \
-                `{After}` (a field whose name starts with `_` is padding, outside the dtype), \
-                or remove all padding with `#[repr(C, packed)]`"
-    )]
-    pub trait NoGap<Record, Before, After, const GAP: usize> {}
-    impl<Record, Before, After> NoGap<Record, Before, After, 0> for () {}
-
-    /// Like [`NoGap`], for the bytes after the last field (trailing padding, also from
-    /// `align(N)`).
-    #[diagnostic::on_unimplemented(
-        message = "`{Record}` has a {GAP}-byte gap of implicit padding after the last field \
-                   `{Last}`",
-        label = "the padding follows this field",
-        note = "make the padding explicit: add `_pad: [u8; {GAP}]` after `{Last}` (a field \
-                whose name starts with `_` is padding, outside the dtype), or remove all \
-                padding with `#[repr(C, packed)]` (not possible with `align(N)`)"
-    )]
-    pub trait NoTailGap<Record, Last, const GAP: usize> {}
-    impl<Record, Last> NoTailGap<Record, Last, 0> for () {}
-
-    /// [`NoGap`] for tuple structs, whose fields cannot be marked as padding by name.
-    #[diagnostic::on_unimplemented(
-        message = "`{Record}` has a {GAP}-byte gap of implicit padding between `{Before}` and \
-                   `{After}`",
-        label = "the padding ends before this field",
-        note = "make the padding explicit with a `[u8; {GAP}]` field between `{Before}` and \
-                `{After}` (in a tuple struct it is a named field; use a struct with named fields \
-                and `_pad` to keep it out of the dtype), or use `#[repr(C, packed)]`"
-    )]
-    pub trait NoTupleGap<Record, Before, After, const GAP: usize> {}
-    impl<Record, Before, After> NoTupleGap<Record, Before, After, 0> for () {}
-
-    /// [`NoTailGap`] for tuple structs.
-    #[diagnostic::on_unimplemented(
-        message = "`{Record}` has a {GAP}-byte gap of implicit padding after the last field \
-                   `{Last}`",
-        label = "the padding follows this field",
-        note = "make the padding explicit with a last `[u8; {GAP}]` field (in a tuple struct it \
-                is a named field; use a struct with named fields and `_pad` to keep it out of \
-                the dtype), or use `#[repr(C, packed)]` (not possible with `align(N)`)"
-    )]
-    pub trait NoTupleTailGap<Record, Last, const GAP: usize> {}
-    impl<Record, Last> NoTupleTailGap<Record, Last, 0> for () {}
-
-    /// Compiles only when there is no gap between fields `Before` and `After` of a tuple
-    /// struct.
-    pub fn no_tuple_gap<Record, Before, After, const GAP: usize>()
-    where
-        (): NoTupleGap<Record, Before, After, GAP>,
-    {
+    /// Fails compile-time evaluation, with a message naming the fields and the byte count,
+    /// when `gap` is not 0. The derive calls it in a `const _` with `gap` computed from
+    /// `offset_of!`/`size_of`, spanned on the field after the gap. `after` is `None` for the
+    /// bytes after the last field; `tuple` selects the advice (a tuple field cannot be
+    /// marked as padding by its name).
+    pub const fn no_gap(record: &str, before: &str, after: Option<&str>, tuple: bool, gap: usize) {
+        if gap == 0 {
+            return;
+        }
+        let m = Message::new().s("`").s(record).s("` has a ").n(gap);
+        let m = match after {
+            Some(after) => m
+                .s("-byte gap of implicit padding between `")
+                .s(before)
+                .s("` and `")
+                .s(after)
+                .s("`"),
+            None => m
+                .s("-byte gap of implicit padding after the last field `")
+                .s(before)
+                .s("`"),
+        };
+        let m = if tuple {
+            m.s("; make it explicit with a `[u8; ")
+                .n(gap)
+                .s("]` field there (in a tuple struct it becomes a named field), or use ")
+        } else {
+            m.s("; make it explicit with a field `_pad: [u8; ")
+                .n(gap)
+                .s("]` there (a field whose name starts with `_` is padding, left out of the ")
+                .s("dtype), or use ")
+        };
+        m.s("`#[repr(C, packed)]` (which cannot be combined with `align(N)`)")
+            .fail()
     }
 
-    /// Compiles only when there is no gap after the last field of a tuple struct.
-    pub fn no_tuple_tail_gap<Record, Last, const GAP: usize>()
-    where
-        (): NoTupleTailGap<Record, Last, GAP>,
-    {
+    /// A message built during constant evaluation, where `format!` is not available.
+    struct Message {
+        buf: [u8; 1024],
+        len: usize,
     }
 
-    /// Compiles only when there is no gap between `Before` and `After`.
-    pub fn no_gap<Record, Before, After, const GAP: usize>()
-    where
-        (): NoGap<Record, Before, After, GAP>,
-    {
-    }
+    impl Message {
+        const fn new() -> Message {
+            Message {
+                buf: [0; 1024],
+                len: 0,
+            }
+        }
 
-    /// Compiles only when there is no gap after `Last`.
-    pub fn no_tail_gap<Record, Last, const GAP: usize>()
-    where
-        (): NoTailGap<Record, Last, GAP>,
-    {
+        const fn s(mut self, text: &str) -> Message {
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() && self.len < self.buf.len() {
+                self.buf[self.len] = bytes[i];
+                self.len += 1;
+                i += 1;
+            }
+            self
+        }
+
+        const fn n(mut self, mut value: usize) -> Message {
+            let mut digits = [0u8; 20];
+            let mut count = 0;
+            loop {
+                digits[count] = b'0' + (value % 10) as u8;
+                count += 1;
+                value /= 10;
+                if value == 0 {
+                    break;
+                }
+            }
+            while count > 0 && self.len < self.buf.len() {
+                count -= 1;
+                self.buf[self.len] = digits[count];
+                self.len += 1;
+            }
+            self
+        }
+
+        const fn fail(self) {
+            let (text, _) = self.buf.split_at(self.len);
+            match ::core::str::from_utf8(text) {
+                Ok(text) => panic!("{}", text),
+                // Only a name cut in the middle of a character by the length cap gets here.
+                Err(_) => panic!("a record has implicit padding: add `_pad` fields or pack it"),
+            }
+        }
     }
 
     /// Compiles only for an [`Element`].

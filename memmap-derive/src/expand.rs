@@ -15,8 +15,7 @@
 //!    "The C representation"), the first at offset 0. For each pair of consecutive fields the
 //!    generated code computes `offset_of!(S, b) - (offset_of!(S, a) + size_of::<A>())` and,
 //!    after the last field, `size_of::<S>() - (offset_of!(S, last) + size_of::<Last>())`, with
-//!    the compiler's own numbers; each must be 0 (a const-generic bound implemented only for
-//!    0). Fields themselves have no padding (1.), so every byte of `S` belongs to a field.
+//!    the compiler's own numbers; each must be 0 (a `const` whose evaluation fails otherwise). Fields themselves have no padding (1.), so every byte of `S` belongs to a field.
 //!    For `repr(transparent)` the layout is that of its one non-zero-sized field, at offset 0.
 //! 3. *Size and dtype agree.* The dtype's itemsize is `size_of::<S>()` and its fields are at
 //!    `offset_of!` offsets with the fields' own dtypes; padding fields are left out and numpy
@@ -32,6 +31,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::DeriveInput;
 
@@ -168,84 +168,56 @@ pub fn record(record: &Record<'_>) -> TokenStream {
 }
 
 /// One check per gap: between each pair of consecutive fields, and after the last one. The
-/// gap is computed with the compiler's `offset_of!` and `size_of`; the bound holds only for a
-/// gap of 0, and marker types named after the fields put their names in the message.
+/// gap is computed with the compiler's `offset_of!` and `size_of`; a `const` evaluation fails
+/// with a message naming the fields and the byte count unless it is 0. Every gap has its own
+/// `const`, so all of them are reported. Every token of a check carries the span of the field
+/// after the gap (or of the last field), where rustc then points.
 fn gap_checks(record: &Record<'_>) -> TokenStream {
     let ident = record.ident;
-    let p = quote!(::typed_memmap::__private);
-    let names = format_ident!("__typed_memmap_field_names");
-    let markers: Vec<_> = record
-        .fields
-        .iter()
-        .map(|f| match &f.original.ident {
-            Some(i) => i.clone(),
-            None => format_ident!("{}", f.handle),
-        })
-        .collect();
+    let record_name = ident.unraw().to_string();
     let tuple = record.fields.iter().any(|f| f.original.ident.is_none());
-    let (no_gap, no_tail_gap) = if tuple {
-        (quote!(no_tuple_gap), quote!(no_tuple_tail_gap))
-    } else {
-        (quote!(no_gap), quote!(no_tail_gap))
-    };
-    let mut calls = TokenStream::new();
+    let mut out = TokenStream::new();
     for (i, a) in record.fields.iter().enumerate() {
         let a_member = &a.member;
         let a_ty = a.ty;
-        let a_marker = &markers[i];
+        let a_name = message_name(a);
         let end_of_a = quote! {
             ::core::mem::offset_of!(#ident, #a_member) + ::core::mem::size_of::<#a_ty>()
         };
-        calls.extend(match record.fields.get(i + 1) {
+        out.extend(match record.fields.get(i + 1) {
             Some(b) => {
                 let b_member = &b.member;
-                let b_marker = &markers[i + 1];
-                let gap = quote! {
-                    ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a)
-                };
-                // Every generic argument carries the span of the field after the gap, so
-                // that rustc points there whichever argument it blames.
-                let span = b.name_span();
-                let (r, m, a_m, b_m) = (
-                    respan(ident, span),
-                    respan(&names, span),
-                    respan(a_marker, span),
-                    respan(b_marker, span),
-                );
-                quote_spanned! {span=>
-                    #p::#no_gap::<#r, #m::#a_m, #m::#b_m, { #gap }>();
+                let b_name = message_name(b);
+                quote_spanned! {b.name_span()=>
+                    const _: () = ::typed_memmap::__private::no_gap(
+                        #record_name,
+                        #a_name,
+                        ::core::option::Option::Some(#b_name),
+                        #tuple,
+                        ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a),
+                    );
                 }
             }
-            None => {
-                let gap = quote! { ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a) };
-                let span = a.name_span();
-                let (r, m, a_m) = (
-                    respan(ident, span),
-                    respan(&names, span),
-                    respan(a_marker, span),
+            None => quote_spanned! {a.name_span()=>
+                const _: () = ::typed_memmap::__private::no_gap(
+                    #record_name,
+                    #a_name,
+                    ::core::option::Option::None,
+                    #tuple,
+                    ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a),
                 );
-                quote_spanned! {span=>
-                    #p::#no_tail_gap::<#r, #m::#a_m, { #gap }>();
-                }
-            }
+            },
         });
     }
-    quote! {
-        #[allow(non_camel_case_types, dead_code)]
-        mod #names {
-            #(pub struct #markers;)*
-        }
-
-        #[allow(dead_code)]
-        fn __typed_memmap_layout_has_no_gaps() { #calls }
-    }
+    out
 }
 
-/// `ident` with another span (same name, same hygiene: both come from the user's input).
-fn respan(ident: &syn::Ident, span: proc_macro2::Span) -> syn::Ident {
-    let mut out = ident.clone();
-    out.set_span(span);
-    out
+/// A field's name in messages: its Rust name, or its numpy name `f0` in a tuple struct.
+fn message_name(field: &Field<'_>) -> String {
+    match &field.original.ident {
+        Some(_) => field.rust_name.clone(),
+        None => field.handle.to_string(),
+    }
 }
 
 /// What is emitted beside `compile_error!` when the record is refused: an `Element` impl, so
