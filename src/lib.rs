@@ -50,6 +50,7 @@ pub use error::{Error, Result};
 pub use map::{Memmap, MemmapMut};
 pub use options::{Advice, HasShape, Inferred, Mode, Options, ParseModeError, ShapeSpec, Shaped};
 pub use shape::Order;
+#[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
 pub use value::Value;
 

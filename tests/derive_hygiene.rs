@@ -41,6 +41,17 @@ struct Outer {
 #[repr(C)]
 struct Pair(u32, f32);
 
+// Inherent items with the names of trait methods must not be picked up by generated code
+// (zerocopy#3621): it calls traits by fully qualified path.
+impl Pair {
+    fn dtype() -> u8 {
+        0
+    }
+    fn fields_in() -> u8 {
+        0
+    }
+}
+
 #[test]
 fn derive_works_without_the_prelude() {
     let dtype = <Tick as ::typed_memmap::Element>::dtype();
@@ -50,6 +61,11 @@ fn derive_works_without_the_prelude() {
     );
     let outer = <Outer as ::typed_memmap::Element>::dtype();
     ::std::assert_eq!(outer.itemsize(), 1 + 24 + 8);
+    ::std::assert_eq!(
+        <Pair as ::typed_memmap::Element>::dtype().descr(),
+        "[('f0', '<u4'), ('f1', '<f4')]"
+    );
+    ::std::assert_eq!(Pair::dtype() + Pair::fields_in(), 0);
 
     let ticks = [
         Tick {
