@@ -867,3 +867,82 @@ fn python2_long_suffix_matches_numpy() {
     assert_eq!(out.trim(), "(2, 3)");
     assert_eq!(parse(&bytes).unwrap().shape, [2, 3]);
 }
+
+/// Field names are written with Python's `repr`: quotes, escapes and which characters are
+/// printable, for a range of code points (ASCII, latin-1, separators, format characters,
+/// private use, astral).
+#[test]
+fn field_names_are_quoted_like_python_repr() {
+    let mut cps: Vec<u32> = (0..0x250).collect();
+    // U+2065 is unassigned: Python escapes it, we do not (no Unicode tables; documented).
+    cps.extend((0x2000..0x2070).filter(|&cp| cp != 0x2065));
+    cps.extend([
+        0x600, 0x61c, 0x180e, 0x3000, 0xfeff, 0xfffa, 0xe000, 0xf8ff, 0x1f600,
+    ]);
+    cps.extend([0x110bd, 0x1d173, 0xe0001, 0xe0041, 0xf0000, 0x10fffd]);
+    let names: Vec<String> = cps
+        .iter()
+        .map(|&cp| format!("n{}", char::from_u32(cp).unwrap()))
+        .chain(["it's", "\"q\"", "'both\"", "\\"].map(String::from))
+        .collect();
+    let cps_arg: Vec<String> = names
+        .iter()
+        .map(|n| {
+            n.chars()
+                .map(|c| (c as u32).to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("names.txt");
+    std::fs::write(&path, cps_arg.join("\n")).unwrap();
+    let out = common::numpy_on(
+        "for line in open(sys.argv[1]).read().split('\\n'):\n    \
+         name = ''.join(chr(int(c)) for c in line.split(',') if c)\n    \
+         print(repr(np.dtype([(name, '<i4')]).descr).encode('unicode_escape').decode())",
+        &path,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), names.len());
+    let i4 = parse_descr("'<i4'").unwrap();
+    for (name, want) in names.iter().zip(lines) {
+        let d = Dtype::Record(typed_memmap::RecordDtype {
+            fields: vec![typed_memmap::Field {
+                name: name.clone(),
+                title: None,
+                offset: 0,
+                dtype: i4.clone(),
+            }],
+            itemsize: 4,
+        });
+        let ours: String = d.descr().escape_unicode_like_python();
+        assert_eq!(ours, want, "name {name:?}");
+        assert_eq!(parse_descr(&d.descr()).unwrap(), d, "name {name:?}");
+    }
+}
+
+/// Python's `str.encode('unicode_escape').decode()`, so that both sides compare as ASCII.
+trait EscapeLikePython {
+    fn escape_unicode_like_python(&self) -> String;
+}
+
+impl EscapeLikePython for String {
+    fn escape_unicode_like_python(&self) -> String {
+        let mut out = String::new();
+        for c in self.chars() {
+            let cp = c as u32;
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                ' '..='~' => out.push(c),
+                _ if cp < 0x100 => out.push_str(&format!("\\x{cp:02x}")),
+                _ if cp < 0x10000 => out.push_str(&format!("\\u{cp:04x}")),
+                _ => out.push_str(&format!("\\U{cp:08x}")),
+            }
+        }
+        out
+    }
+}

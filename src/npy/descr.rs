@@ -284,6 +284,9 @@ fn type_string(s: &str) -> Result<Dtype, String> {
         ));
     }
     let code = rest.as_bytes()[0];
+    if !code.is_ascii() {
+        return Err(bad());
+    }
     let tail = &rest[1..];
     if code == b'T' {
         return Err(format!(
