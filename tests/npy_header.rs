@@ -397,6 +397,20 @@ fn malformed_headers_give_errors_with_positions() {
             at1(&with("(0, 4294967296, 4294967296)"), "(0,"),
         ),
         (
+            t("65 dimensions"),
+            v1(&with(&format!("({})", "1, ".repeat(65)))),
+            "the array has 65 dimensions",
+            at1(GOOD, "(3,)"),
+        ),
+        (
+            t("64 dimensions and a subarray"),
+            v1(&GOOD
+                .replace("'<i4'", "('<i4', (2,))")
+                .replace("(3,)", &format!("({})", "1, ".repeat(64)))),
+            "the array has 65 dimensions",
+            at1(&GOOD.replace("'<i4'", "('<i4', (2,))"), "(3,)"),
+        ),
+        (
             t("fortran_order 0"),
             v1(&GOOD.replace("False", "0")),
             "fortran_order is not a valid bool: 0",

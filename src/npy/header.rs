@@ -22,7 +22,7 @@
 use std::fmt;
 use std::io::{self, Read};
 
-use super::descr::descr_from_node;
+use super::descr::{base_rank, descr_from_node, MAX_DIMS};
 use super::literal::{self, Encoding, Lit, Node};
 use crate::dtype::{py_repr_shape, Dtype};
 
@@ -343,6 +343,16 @@ fn interpret(
         at: (base + e.at) as u64,
         message: format!("invalid descr: {}", e.message),
     })?;
+    let rank = shape_vec.len() + base_rank(&dtype);
+    if rank > MAX_DIMS {
+        return herr(
+            at(shape),
+            format!(
+                "the array has {rank} dimensions (shape and subarray dtype); numpy allows at \
+                 most {MAX_DIMS}"
+            ),
+        );
+    }
     let itemsize = dtype.itemsize();
     // Like numpy, the product of the non-zero dimensions must fit even when a zero makes
     // the array empty.
