@@ -38,6 +38,7 @@ pub mod dtype;
 mod element;
 mod error;
 mod map;
+pub mod npy;
 mod options;
 pub mod shape;
 mod value;
