@@ -676,3 +676,47 @@ for line in open(sys.argv[1]).read().splitlines():
         assert_eq!(ours, theirs, "case {n}: file bytes differ from numpy's");
     }
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn strides_of_empty_and_unit_axes_match_numpy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zeros.bin");
+    std::fs::write(&path, [0u8; 256]).unwrap();
+    let shapes: [&[usize]; 7] = [
+        &[0],
+        &[0, 3],
+        &[3, 0],
+        &[2, 0, 4],
+        &[4, 1, 3],
+        &[1, 1, 1, 7],
+        &[],
+    ];
+    let mut spec = String::new();
+    let mut ours = Vec::new();
+    for shape in shapes {
+        for order in [Order::C, Order::F] {
+            let text: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+            let _ = writeln!(spec, "{} {order}", text.join(","));
+            let options = Options::<F64<BigEndian>>::new().shape(shape).order(order);
+            // SAFETY: the file is private to this test; nobody writes or truncates it.
+            let map = unsafe { options.open(&path) }.unwrap();
+            let strides: Vec<String> = map.strides().iter().map(|s| s.to_string()).collect();
+            ours.push(strides.join(","));
+        }
+    }
+    let spec_path = dir.path().join("spec.txt");
+    std::fs::write(&spec_path, spec).unwrap();
+    let out = common::numpy(
+        r#"
+for line in open(sys.argv[2]).read().splitlines():
+    shape, order = line.split(' ')
+    shape = tuple(int(d) for d in shape.split(',') if d)
+    m = np.memmap(sys.argv[1], '>f8', 'r', offset=0, shape=shape, order=order)
+    print(','.join(str(s) for s in m.strides))
+"#,
+        &[&path, &spec_path],
+    );
+    let theirs: Vec<&str> = out.lines().collect();
+    assert_eq!(ours, theirs);
+}
