@@ -14,6 +14,7 @@ use zerocopy::FromBytes;
 
 const LOOKUPS: usize = 100_000;
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn ours_index(map: &Memmap<Tick>, indices: &[usize]) -> (f64, u64) {
     let ticks: &[Tick] = map;
     indices.iter().fold((0.0, 0), |(p, q), &i| {
@@ -22,6 +23,7 @@ fn ours_index(map: &Memmap<Tick>, indices: &[usize]) -> (f64, u64) {
     })
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn ours_get(map: &Memmap<Tick>, indices: &[usize]) -> (f64, u64) {
     indices.iter().fold((0.0, 0), |(p, q), &i| {
         let t = map.get(&[i]).expect("index in range");
@@ -29,6 +31,7 @@ fn ours_get(map: &Memmap<Tick>, indices: &[usize]) -> (f64, u64) {
     })
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn ours_column(map: &Memmap<Tick>, indices: &[usize]) -> (f64, u64) {
     let fields = Tick::fields();
     let (price, qty) = (map.column(fields.price), map.column(fields.qty));
@@ -41,6 +44,7 @@ fn ours_column(map: &Memmap<Tick>, indices: &[usize]) -> (f64, u64) {
     })
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn handwritten(bytes: &[u8], indices: &[usize]) -> (f64, u64) {
     let ticks = <[ZcTick]>::ref_from_bytes(bytes).expect("whole aligned records");
     indices.iter().fold((0.0, 0), |(p, q), &i| {

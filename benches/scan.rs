@@ -12,6 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use typed_memmap::{Memmap, Options};
 use zerocopy::FromBytes;
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn ours_column(map: &Memmap<Tick>) -> (f64, u64) {
     let fields = Tick::fields();
     let price = map.column(fields.price);
@@ -22,11 +23,13 @@ fn ours_column(map: &Memmap<Tick>) -> (f64, u64) {
         .fold((0.0, 0), |(p, q), (a, b)| (p + a, q + u64::from(b)))
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn ours_deref(map: &Memmap<Tick>) -> (f64, u64) {
     map.iter()
         .fold((0.0, 0), |(p, q), t| (p + t.price, q + u64::from(t.qty)))
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn handwritten(bytes: &[u8]) -> (f64, u64) {
     let ticks = <[ZcTick]>::ref_from_bytes(bytes).expect("whole aligned records");
     let (mut p, mut q) = (0.0, 0u64);
@@ -37,6 +40,7 @@ fn handwritten(bytes: &[u8]) -> (f64, u64) {
     (p, q)
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn ours_column_packed(map: &Memmap<PackedTick>) -> (f64, u64) {
     let fields = PackedTick::fields();
     let price = map.column(fields.price);
@@ -47,6 +51,7 @@ fn ours_column_packed(map: &Memmap<PackedTick>) -> (f64, u64) {
         .fold((0.0, 0), |(p, q), (a, b)| (p + a, q + u64::from(b)))
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn ours_deref_packed(map: &Memmap<PackedTick>) -> (f64, u64) {
     map.iter().fold((0.0, 0), |(p, q), t| {
         let (price, qty) = (t.price, t.qty);
@@ -54,6 +59,7 @@ fn ours_deref_packed(map: &Memmap<PackedTick>) -> (f64, u64) {
     })
 }
 
+#[inline(never)] // kept out of line, alike for every variant, to read its assembly
 fn handwritten_packed(bytes: &[u8]) -> (f64, u64) {
     let ticks = <[ZcPackedTick]>::ref_from_bytes(bytes).expect("whole packed records");
     let (mut p, mut q) = (0.0, 0u64);

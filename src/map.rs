@@ -93,6 +93,8 @@ pub(crate) struct Meta {
 }
 
 impl Meta {
+    // Inlined: `as_slice` and `get` call it on every access.
+    #[inline]
     fn len(&self) -> usize {
         // Checked when the map was made.
         self.shape.iter().product()
