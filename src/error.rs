@@ -12,6 +12,9 @@
 //! - **validity**: a file's dtype is not the element type's ([`Error::DtypeMismatch`]), or its
 //!   header is malformed ([`Error::Header`]);
 //! - **I/O**: the operating system refused an open, a read, a resize or a map ([`Error::Io`]);
+//! - **logs**: a followed log shrank ([`Error::Shrunk`]), its header is not the expected one
+//!   ([`Error::HeaderMismatch`]), or it ends in a partial record that must be recovered before
+//!   appending ([`Error::TornTail`]);
 //! - **misuse**: a request that the mode or the element type cannot serve ([`Error::Mode`],
 //!   [`Error::ZeroSizedElement`], [`Error::Field`]).
 //!
@@ -145,6 +148,42 @@ pub enum Error {
         /// What is wrong, with the fields there are.
         message: String,
     },
+
+    /// A followed log file is now shorter than the whole records already seen in it: someone
+    /// truncated or replaced it.
+    Shrunk {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes at the previous look.
+        was: u64,
+        /// Its length in bytes now.
+        now: u64,
+    },
+
+    /// A log file's header is not the one expected.
+    HeaderMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The expected header (escaped bytes), or what the check wanted.
+        expected: String,
+        /// The header found in the file (escaped bytes), or what the check found wrong.
+        found: String,
+    },
+
+    /// A log file ends in a partial record (left by a crash), so appending would misplace
+    /// every record after it.
+    TornTail {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes.
+        file_len: u64,
+        /// The length of its header.
+        header_len: u64,
+        /// The size of one record.
+        itemsize: usize,
+        /// The bytes after the last whole record.
+        tail: u64,
+    },
 }
 
 impl fmt::Display for Error {
@@ -250,6 +289,38 @@ impl fmt::Display for Error {
                 path = path.display()
             ),
             Error::Field { message, .. } => write!(f, "{message}"),
+            Error::Shrunk { now, path, was, .. } => write!(
+                f,
+                "{path} shrank from {was} to {now} bytes while it was followed; a log must only \
+                 grow: open it again if it was rotated or rewritten on purpose",
+                path = path.display()
+            ),
+            Error::HeaderMismatch {
+                expected,
+                found,
+                path,
+                ..
+            } => write!(
+                f,
+                "{path}: the log header is {found}, expected {expected}; check that this is \
+                 the right file and the right record type",
+                path = path.display()
+            ),
+            Error::TornTail {
+                file_len,
+                header_len,
+                itemsize,
+                path,
+                tail,
+                ..
+            } => write!(
+                f,
+                "{path} ends in a partial record: {tail} bytes after the last whole \
+                 {itemsize}-byte record (file length {file_len}, header {header_len} bytes), \
+                 probably left by a crash; call `LogWriter::recover` to cut them before \
+                 appending",
+                path = path.display()
+            ),
         }
     }
 }
@@ -291,7 +362,10 @@ impl Error {
             | Error::ZeroSizedElement { path, .. }
             | Error::Mode { path, .. }
             | Error::DtypeMismatch { path, .. }
-            | Error::Header { path, .. } => Some(path),
+            | Error::Header { path, .. }
+            | Error::Shrunk { path, .. }
+            | Error::HeaderMismatch { path, .. }
+            | Error::TornTail { path, .. } => Some(path),
             Error::Field { .. } => None,
         }
     }
