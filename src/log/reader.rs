@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{check_layout, file_len, Header};
+use crate::column::{Column, FieldHandle};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::map::Memmap;
@@ -243,6 +244,22 @@ impl<T: Element> RecordLog<T> {
     /// remaps, nothing else does.
     pub fn remaps(&self) -> u64 {
         self.remaps
+    }
+
+    /// One field of every whole record, as a strided view without copying:
+    /// `log.column(Tick::fields().price)`.
+    pub fn column<F: Element>(&self, field: FieldHandle<T, F>) -> Column<'_, F> {
+        Column::from_slice(self.records(), field)
+    }
+
+    /// The field called `name` of every whole record, checked at run time (see
+    /// [`FieldHandle::by_name`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Field`] when `T` has no field `name` of type `F`.
+    pub fn column_by_name<F: Element>(&self, name: &str) -> Result<Column<'_, F>> {
+        Ok(self.column(FieldHandle::by_name(name)?))
     }
 
     /// The map of the whole records, for what a [`Memmap`] offers beyond a slice (byte
