@@ -49,7 +49,7 @@ pub use column::{Column, ColumnIter, ColumnMut, FieldHandle, Record};
 pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
 pub use error::{Error, Result};
-pub use log::{Follow, FollowEnd, Followed, Header, LogWriter, RecordLog};
+pub use log::{Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog};
 pub use map::{Memmap, MemmapMut};
 pub use options::{Advice, HasShape, Inferred, Mode, Options, ParseModeError, ShapeSpec, Shaped};
 pub use shape::Order;

@@ -16,7 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use log_support::{check, record, Rec, XorShift, HEADER};
-use typed_memmap::{Follow, FollowEnd, Header, LogWriter, RecordLog};
+use typed_memmap::{Follow, FollowEnd, LogHeader, LogWriter, RecordLog};
 
 const CHILD_ENV: &str = "TM_LOG_CHILD";
 
@@ -26,7 +26,7 @@ const CHILD_ENV: &str = "TM_LOG_CHILD";
 /// `DONE <records>`.
 fn run_writer(path: &Path, count: Option<u64>, seed: u64, out: &mut dyn Write) {
     // A small buffer makes most batches direct multi-page writes, which a kill can tear.
-    let mut w = LogWriter::<Rec>::open(path, Header::exact(*HEADER))
+    let mut w = LogWriter::<Rec>::open(path, LogHeader::exact(*HEADER))
         .unwrap()
         .with_capacity(4096);
     let cut = w.recover().unwrap();
@@ -102,7 +102,7 @@ fn writer_child() {
         assert!(out.ends_with(&format!("DONE {}\n", start + 3000)), "{out}");
     }
     // SAFETY: the writers above are done; nobody else has the file.
-    let log = unsafe { RecordLog::<Rec>::open(&path, Header::exact(*HEADER)).unwrap() };
+    let log = unsafe { RecordLog::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap() };
     assert_eq!(log.len(), 6000);
     assert_eq!(log.torn_tail_bytes(), 0);
     for (i, r) in log.iter().enumerate() {
@@ -131,7 +131,7 @@ fn new_log(path: &Path) {
 fn follow_log(path: &Path) -> RecordLog<Rec> {
     // SAFETY: the only other user of the file is the writer child, a `LogWriter`, which only
     // appends whole records; `recover` only cuts bytes after the last whole record.
-    unsafe { RecordLog::<Rec>::open(path, Header::exact(*HEADER)).unwrap() }
+    unsafe { RecordLog::<Rec>::open(path, LogHeader::exact(*HEADER)).unwrap() }
 }
 
 #[test]
@@ -290,7 +290,7 @@ fn killed_writer_loses_no_synced_record_and_resumes_after_recover() {
             "run {kill} did not resume the sequence"
         );
 
-        let mut w = LogWriter::<Rec>::open(&path, Header::exact(*HEADER)).unwrap();
+        let mut w = LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap();
         let torn = w.torn_tail_bytes();
         let cut = w.recover().unwrap();
         assert_eq!(cut, torn);

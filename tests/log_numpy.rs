@@ -3,7 +3,7 @@
 
 mod common;
 
-use typed_memmap::{Header, LogWriter, Record, RecordLog};
+use typed_memmap::{LogHeader, LogWriter, Record, RecordLog};
 
 #[derive(Clone, Copy, Debug, PartialEq, Record)]
 #[repr(C)]
@@ -45,7 +45,7 @@ fn numpy_reads_the_log_and_prints_it_as_we_do() {
     std::fs::write(&path, &bytes).unwrap();
 
     // SAFETY: the file is private to this test, and `w` appends nothing more.
-    let log = unsafe { RecordLog::<Tick>::open(&path, Header::exact(*HEADER)).unwrap() };
+    let log = unsafe { RecordLog::<Tick>::open(&path, LogHeader::exact(*HEADER)).unwrap() };
     assert_eq!(log.torn_tail_bytes(), 10);
 
     let script = format!(

@@ -8,10 +8,10 @@ use std::io::Write;
 use std::path::Path;
 
 use log_support::{check, record, Rec, HEADER};
-use typed_memmap::{Error, Header, LogWriter, RecordLog};
+use typed_memmap::{Error, LogHeader, LogWriter, RecordLog};
 
 /// Opens a log in a test.
-fn open(path: &Path, header: Header) -> typed_memmap::Result<RecordLog<Rec>> {
+fn open(path: &Path, header: LogHeader) -> typed_memmap::Result<RecordLog<Rec>> {
     // SAFETY: each test's file is private to it; the test itself only appends whole records
     // or truncates it on purpose to see the error, never while a slice of the log is alive.
     unsafe { RecordLog::<Rec>::open(path, header) }
@@ -39,7 +39,7 @@ fn empty_file_is_an_empty_log_with_or_without_a_header() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.log");
     std::fs::write(&path, b"").unwrap();
-    for header in [Header::none(), Header::exact(*HEADER)] {
+    for header in [LogHeader::none(), LogHeader::exact(*HEADER)] {
         let mut log = open(&path, header).unwrap();
         assert!(log.is_empty());
         assert_eq!(
@@ -59,7 +59,7 @@ fn header_only_file_is_an_empty_log() {
     let path = dir.path().join("h.log");
     drop(LogWriter::<Rec>::create(&path, Some(HEADER)).unwrap()); // zero appends
     assert_eq!(std::fs::read(&path).unwrap(), HEADER);
-    let log = open(&path, Header::exact(*HEADER)).unwrap();
+    let log = open(&path, LogHeader::exact(*HEADER)).unwrap();
     assert_eq!(
         (log.len(), log.torn_tail_bytes(), log.file_len()),
         (0, 0, 8)
@@ -73,7 +73,7 @@ fn file_shorter_than_the_header_is_a_header_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("short.log");
     std::fs::write(&path, b"TMLO").unwrap();
-    let err = open(&path, Header::exact(*HEADER)).unwrap_err();
+    let err = open(&path, LogHeader::exact(*HEADER)).unwrap_err();
     assert!(
         matches!(err, Error::Header { at: 4, .. }),
         "expected a header error at byte 4, got {err:?}"
@@ -92,7 +92,7 @@ fn header_mismatch_names_both_headers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.log");
     write_records(&path, Some(b"OTHERv2\x01"), 0..3);
-    let err = open(&path, Header::exact(*HEADER)).unwrap_err();
+    let err = open(&path, LogHeader::exact(*HEADER)).unwrap_err();
     match &err {
         Error::HeaderMismatch {
             expected, found, ..
@@ -109,7 +109,7 @@ fn header_mismatch_names_both_headers() {
     );
 
     // A checking function reports its own words as what was expected.
-    let header = Header::check(8, |h| {
+    let header = LogHeader::check(8, |h| {
         if h.starts_with(b"TMLOG") {
             Ok(())
         } else {
@@ -122,7 +122,7 @@ fn header_mismatch_names_both_headers() {
         "{err:?}"
     );
     // Not checking the header's content is allowed too.
-    assert_eq!(open(&path, Header::skip(8)).unwrap().len(), 3);
+    assert_eq!(open(&path, LogHeader::skip(8)).unwrap().len(), 3);
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn header_written_after_open_is_checked_when_it_arrives() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("late.log");
     std::fs::write(&path, b"").unwrap();
-    let mut log = open(&path, Header::exact(*HEADER)).unwrap();
+    let mut log = open(&path, LogHeader::exact(*HEADER)).unwrap();
     append_raw(&path, b"TMLO"); // the writer is in the middle of the header
     assert_eq!(log.refresh().unwrap(), 0);
     append_raw(&path, b"Gv2\0");
@@ -142,7 +142,7 @@ fn header_written_after_open_is_checked_when_it_arrives() {
 
     let good = dir.path().join("late-good.log");
     std::fs::write(&good, b"").unwrap();
-    let mut log = open(&good, Header::exact(*HEADER)).unwrap();
+    let mut log = open(&good, LogHeader::exact(*HEADER)).unwrap();
     append_raw(&good, HEADER);
     append_raw(&good, typed_memmap::bytes_of(&[record(0), record(1)]));
     assert_eq!(log.refresh().unwrap(), 2);
@@ -156,7 +156,7 @@ fn torn_tail_at_open_is_reported_and_not_shown() {
     let path = dir.path().join("torn.log");
     write_records(&path, Some(HEADER), 0..5);
     append_raw(&path, &typed_memmap::bytes_of(&[record(5)])[..17]);
-    let mut log = open(&path, Header::exact(*HEADER)).unwrap();
+    let mut log = open(&path, LogHeader::exact(*HEADER)).unwrap();
     assert_eq!(log.len(), 5);
     assert_eq!(log.torn_tail_bytes(), 17);
     assert_eq!(log.file_len(), 8 + 5 * 24 + 17);
@@ -176,7 +176,7 @@ fn refresh_without_change_does_not_remap() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("still.log");
     write_records(&path, Some(HEADER), 0..1000);
-    let mut log = open(&path, Header::exact(*HEADER)).unwrap();
+    let mut log = open(&path, LogHeader::exact(*HEADER)).unwrap();
     let (remaps, addr) = (log.remaps(), log.as_ptr());
     assert_eq!(remaps, 1);
     for _ in 0..100 {
@@ -192,7 +192,7 @@ fn refresh_without_change_does_not_remap() {
 
     // Whole records do remap, once.
     append_raw(&path, &typed_memmap::bytes_of(&[record(1000)])[10..]);
-    let mut w = LogWriter::<Rec>::open(&path, Header::exact(*HEADER)).unwrap();
+    let mut w = LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap();
     w.append_all(&(1001..1100).map(record).collect::<Vec<_>>())
         .unwrap();
     w.flush().unwrap();
@@ -215,7 +215,7 @@ fn shrinking_below_the_records_seen_is_a_typed_error_not_a_crash() {
     let path = dir.path().join("shrink.log");
     // Many pages, so that reading the old map past the new end would raise SIGBUS.
     write_records(&path, Some(HEADER), 0..10_000);
-    let mut log = open(&path, Header::exact(*HEADER)).unwrap();
+    let mut log = open(&path, LogHeader::exact(*HEADER)).unwrap();
     assert_eq!(log.len(), 10_000);
     let was = log.file_len();
 
@@ -258,10 +258,10 @@ fn cutting_the_torn_tail_under_a_follower_is_not_a_shrink() {
     let path = dir.path().join("recovered.log");
     write_records(&path, Some(HEADER), 0..3);
     append_raw(&path, &[7; 20]);
-    let mut log = open(&path, Header::exact(*HEADER)).unwrap();
+    let mut log = open(&path, LogHeader::exact(*HEADER)).unwrap();
     assert_eq!(log.torn_tail_bytes(), 20);
 
-    let mut w = LogWriter::<Rec>::open(&path, Header::exact(*HEADER)).unwrap();
+    let mut w = LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap();
     assert_eq!(w.recover().unwrap(), 20);
     assert_eq!(log.refresh().unwrap(), 0);
     assert_eq!(log.torn_tail_bytes(), 0);
@@ -279,7 +279,7 @@ fn header_length_must_keep_records_aligned() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("odd.log");
     std::fs::write(&path, [0u8; 5 + 16]).unwrap();
-    let err = open(&path, Header::skip(5)).unwrap_err();
+    let err = open(&path, LogHeader::skip(5)).unwrap_err();
     assert!(
         matches!(
             err,
@@ -293,7 +293,7 @@ fn header_length_must_keep_records_aligned() {
     );
     // Alignment-1 records after an odd header are fine.
     // SAFETY: the file is private to this test.
-    let log = unsafe { RecordLog::<[u8; 4]>::open(&path, Header::skip(5)).unwrap() };
+    let log = unsafe { RecordLog::<[u8; 4]>::open(&path, LogHeader::skip(5)).unwrap() };
     assert_eq!(log.len(), 4);
 }
 
@@ -302,7 +302,7 @@ fn header_length_must_keep_records_aligned() {
 fn missing_file_is_an_io_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nope.log");
-    let err = open(&path, Header::none()).unwrap_err();
+    let err = open(&path, LogHeader::none()).unwrap_err();
     assert!(
         matches!(&err, Error::Io { path: p, .. } if p == &path),
         "{err:?}"

@@ -6,7 +6,7 @@ mod log_support;
 use std::path::Path;
 
 use log_support::{check, record, Rec, HEADER};
-use typed_memmap::{bytes_of, Error, Header, LogWriter, RecordLog};
+use typed_memmap::{bytes_of, Error, LogHeader, LogWriter, RecordLog};
 
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).unwrap().len()
@@ -15,7 +15,7 @@ fn file_len(path: &Path) -> u64 {
 fn records_in(path: &Path) -> RecordLog<Rec> {
     // SAFETY: each test's file is private to it, and no writer is active while the returned
     // log is read.
-    unsafe { RecordLog::<Rec>::open(path, Header::exact(*HEADER)).unwrap() }
+    unsafe { RecordLog::<Rec>::open(path, LogHeader::exact(*HEADER)).unwrap() }
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn reopen_checks_the_header_and_names_both_values() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.log");
     drop(LogWriter::<Rec>::create(&path, Some(b"TMLOGv2\0")).unwrap());
-    let err = LogWriter::<Rec>::open(&path, Header::exact(*HEADER)).unwrap_err();
+    let err = LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap_err();
     match &err {
         Error::HeaderMismatch {
             expected, found, ..
@@ -66,7 +66,7 @@ fn reopen_checks_the_header_and_names_both_values() {
     // Shorter than the header: a header error, not a mismatch of garbage.
     let short = dir.path().join("short.log");
     std::fs::write(&short, b"TM").unwrap();
-    let err = LogWriter::<Rec>::open(&short, Header::exact(*HEADER)).unwrap_err();
+    let err = LogWriter::<Rec>::open(&short, LogHeader::exact(*HEADER)).unwrap_err();
     assert!(matches!(err, Error::Header { at: 2, .. }), "{err:?}");
 }
 
@@ -138,7 +138,7 @@ fn torn_tail_blocks_appends_until_recover_cuts_it() {
     bytes.extend_from_slice(&bytes_of(&[record(2)])[..13]);
     std::fs::write(&path, &bytes).unwrap();
 
-    let mut w = LogWriter::<Rec>::open(&path, Header::exact(*HEADER)).unwrap();
+    let mut w = LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap();
     assert_eq!(w.torn_tail_bytes(), 13);
     assert_eq!(w.len(), 2);
     let err = w.append(&record(2)).unwrap_err();

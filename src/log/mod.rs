@@ -7,7 +7,7 @@
 //! `np.memmap(path, dtype, offset=header_len)`.
 //!
 //! ```
-//! use typed_memmap::{Header, LogWriter, RecordLog};
+//! use typed_memmap::{LogHeader, LogWriter, RecordLog};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let dir = tempfile::tempdir()?;
 //! let path = dir.path().join("ticks.log");
@@ -17,7 +17,7 @@
 //! writer.flush()?;
 //!
 //! // SAFETY: the only other user of the file is `writer`, which only appends whole records.
-//! let mut log = unsafe { RecordLog::<[u64; 2]>::open(&path, Header::exact(*b"TICKS v1"))? };
+//! let mut log = unsafe { RecordLog::<[u64; 2]>::open(&path, LogHeader::exact(*b"TICKS v1"))? };
 //! assert_eq!(&log[..], [[1, 100], [2, 101]]);
 //!
 //! writer.append(&[3, 102])?;
@@ -76,17 +76,17 @@ type CheckFn = dyn Fn(&[u8]) -> core::result::Result<(), String> + Send + Sync;
 /// The fixed-size header in front of a log's records, and how to check it.
 ///
 /// ```
-/// use typed_memmap::Header;
-/// assert_eq!(Header::none().byte_len(), 0);
-/// assert_eq!(Header::skip(64).byte_len(), 64);
-/// assert_eq!(Header::exact(*b"TICK").byte_len(), 4);
-/// let h = Header::check(8, |bytes| {
+/// use typed_memmap::LogHeader;
+/// assert_eq!(LogHeader::none().byte_len(), 0);
+/// assert_eq!(LogHeader::skip(64).byte_len(), 64);
+/// assert_eq!(LogHeader::exact(*b"TICK").byte_len(), 4);
+/// let h = LogHeader::check(8, |bytes| {
 ///     if bytes.starts_with(b"TK") { Ok(()) } else { Err("no `TK` magic".to_string()) }
 /// });
 /// assert_eq!(h.byte_len(), 8);
 /// ```
 #[derive(Clone)]
-pub struct Header {
+pub struct LogHeader {
     len: u64,
     check: Check,
 }
@@ -98,24 +98,24 @@ enum Check {
     With(Arc<CheckFn>),
 }
 
-impl Header {
+impl LogHeader {
     /// No header: records start at byte 0.
-    pub fn none() -> Header {
-        Header::skip(0)
+    pub fn none() -> LogHeader {
+        LogHeader::skip(0)
     }
 
     /// A header of `len` bytes whose content is not checked.
-    pub fn skip(len: u64) -> Header {
-        Header {
+    pub fn skip(len: u64) -> LogHeader {
+        LogHeader {
             len,
             check: Check::Any,
         }
     }
 
     /// A header that must be exactly `bytes`.
-    pub fn exact(bytes: impl Into<Vec<u8>>) -> Header {
+    pub fn exact(bytes: impl Into<Vec<u8>>) -> LogHeader {
         let bytes = bytes.into();
-        Header {
+        LogHeader {
             len: bytes.len() as u64,
             check: Check::Bytes(bytes),
         }
@@ -126,8 +126,8 @@ impl Header {
     pub fn check(
         len: u64,
         check: impl Fn(&[u8]) -> core::result::Result<(), String> + Send + Sync + 'static,
-    ) -> Header {
-        Header {
+    ) -> LogHeader {
+        LogHeader {
             len,
             check: Check::With(Arc::new(check)),
         }
@@ -174,14 +174,14 @@ impl Header {
     }
 }
 
-impl fmt::Debug for Header {
+impl fmt::Debug for LogHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let check = match &self.check {
             Check::Any => "any".to_string(),
             Check::Bytes(bytes) => escape(bytes),
             Check::With(_) => "<function>".to_string(),
         };
-        f.debug_struct("Header")
+        f.debug_struct("LogHeader")
             .field("len", &self.len)
             .field("check", &format_args!("{check}"))
             .finish()

@@ -6,7 +6,7 @@ use std::ops::{ControlFlow, Deref};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::{check_layout, file_len, Header};
+use super::{check_layout, file_len, LogHeader};
 use crate::column::{Column, FieldHandle};
 use crate::element::Element;
 use crate::error::{Error, Result};
@@ -20,7 +20,7 @@ use crate::options::Options;
 /// shown but counted ([`torn_tail_bytes`](RecordLog::torn_tail_bytes)).
 ///
 /// ```
-/// use typed_memmap::{Header, LogWriter, RecordLog};
+/// use typed_memmap::{LogHeader, LogWriter, RecordLog};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("levels.log");
@@ -29,7 +29,7 @@ use crate::options::Options;
 /// w.flush()?;
 ///
 /// // SAFETY: `w` only appends whole records and nobody truncates the file.
-/// let mut log = unsafe { RecordLog::<f64>::open(&path, Header::none())? };
+/// let mut log = unsafe { RecordLog::<f64>::open(&path, LogHeader::none())? };
 /// assert_eq!(log.len(), 2);
 /// assert_eq!(log.refresh()?, 0); // nothing new: one `fstat`, no remap
 ///
@@ -44,7 +44,7 @@ use crate::options::Options;
 pub struct RecordLog<T> {
     file: File,
     path: PathBuf,
-    header: Header,
+    header: LogHeader,
     /// Whether the header is complete in the file and was checked. A file still empty when
     /// it was opened has its header checked when it arrives.
     header_ok: bool,
@@ -76,7 +76,7 @@ impl<T: Element> RecordLog<T> {
     /// length is not a multiple of `align_of::<T>()`; [`Error::Header`] when the file is not
     /// empty but shorter than the header; [`Error::HeaderMismatch`] when the header check
     /// fails.
-    pub unsafe fn open(path: impl AsRef<Path>, header: Header) -> Result<RecordLog<T>> {
+    pub unsafe fn open(path: impl AsRef<Path>, header: LogHeader) -> Result<RecordLog<T>> {
         let path = path.as_ref();
         check_layout::<T>(path, header.byte_len())?;
         let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
@@ -139,7 +139,7 @@ impl<T: Element> RecordLog<T> {
     /// ```
     /// use std::ops::ControlFlow;
     /// use std::time::Duration;
-    /// use typed_memmap::{Follow, FollowEnd, Header, LogWriter, RecordLog};
+    /// use typed_memmap::{Follow, FollowEnd, LogHeader, LogWriter, RecordLog};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let dir = tempfile::tempdir()?;
     /// # let path = dir.path().join("n.log");
@@ -147,7 +147,7 @@ impl<T: Element> RecordLog<T> {
     /// w.append_all(&[1, 2, 3])?;
     /// w.flush()?;
     /// // SAFETY: `w` only appends whole records and nobody truncates the file.
-    /// let mut log = unsafe { RecordLog::<u32>::open(&path, Header::none())? };
+    /// let mut log = unsafe { RecordLog::<u32>::open(&path, LogHeader::none())? };
     /// let mut seen = Vec::new();
     /// let how = Follow::new()
     ///     .poll_interval(Duration::from_millis(1))

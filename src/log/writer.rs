@@ -6,7 +6,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
-use super::{check_layout, file_len, write_at, Header};
+use super::{check_layout, file_len, write_at, LogHeader};
 use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
 
@@ -33,7 +33,7 @@ const DEFAULT_CAPACITY: usize = 64 * 1024;
 /// other's records.
 ///
 /// ```
-/// use typed_memmap::{Header, LogWriter};
+/// use typed_memmap::{LogHeader, LogWriter};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("seq.log");
@@ -47,7 +47,7 @@ const DEFAULT_CAPACITY: usize = 64 * 1024;
 /// # use std::io::Write;
 /// std::fs::OpenOptions::new().append(true).open(&path)?.write_all(&[9; 5])?;
 ///
-/// let mut w = LogWriter::<u64>::open(&path, Header::exact(*b"SEQ1\0\0\0\0"))?;
+/// let mut w = LogWriter::<u64>::open(&path, LogHeader::exact(*b"SEQ1\0\0\0\0"))?;
 /// assert_eq!(w.torn_tail_bytes(), 5);
 /// assert!(w.append(&4).is_err()); // refuses to write after the torn tail
 /// assert_eq!(w.recover()?, 5); // cut it
@@ -150,11 +150,11 @@ impl<T: Element> LogWriter<T> {
     /// [`Error::Header`] when the file is shorter than the header;
     /// [`Error::HeaderMismatch`] (naming the expected and the found header) when the check
     /// fails; [`Error::ZeroSizedElement`]; [`Error::Misaligned`]; [`Error::Io`].
-    pub fn open(path: impl AsRef<Path>, header: Header) -> Result<LogWriter<T>> {
+    pub fn open(path: impl AsRef<Path>, header: LogHeader) -> Result<LogWriter<T>> {
         Self::open_impl(path.as_ref(), &header)
     }
 
-    fn open_impl(path: &Path, header: &Header) -> Result<LogWriter<T>> {
+    fn open_impl(path: &Path, header: &LogHeader) -> Result<LogWriter<T>> {
         let header_len = header.byte_len();
         check_layout::<T>(path, header_len)?;
         let file = OpenOptions::new()
@@ -275,7 +275,7 @@ impl<T: Element> LogWriter<T> {
     pub fn recover(&mut self) -> Result<u64> {
         let len = file_len(&self.file, &self.path)?;
         if len < self.header_len {
-            return Err(Header::skip(self.header_len).too_short(&self.path, len));
+            return Err(LogHeader::skip(self.header_len).too_short(&self.path, len));
         }
         let tail = (len - self.header_len) % core::mem::size_of::<T>() as u64;
         if tail > 0 {
