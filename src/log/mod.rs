@@ -45,7 +45,7 @@
 //! a `&[T]` is a data race that Rust's references do not allow. The crate limits the damage
 //! it can do itself: it only exposes whole records up to the size it last read with `fstat`,
 //! and [`RecordLog::refresh`] checks the size before anything else, so a file that shrank is
-//! reported as [`Error::Shrunk`](crate::Error::Shrunk) and the map is dropped without being
+//! reported as [`Error::Shrunk`] and the map is dropped without being
 //! read. It cannot protect a `&[T]` the caller still holds while another process truncates
 //! the file; for files whose writers cannot be trusted, copy with
 //! [`Options::read`](crate::Options::read) instead of mapping.
