@@ -77,7 +77,12 @@ impl<T: Element> RecordLog<T> {
     /// empty but shorter than the header; [`Error::HeaderMismatch`] when the header check
     /// fails.
     pub unsafe fn open(path: impl AsRef<Path>, header: LogHeader) -> Result<RecordLog<T>> {
-        let path = path.as_ref();
+        Self::open_impl(path.as_ref(), header)
+    }
+
+    /// `open` without the path's generic; maps only through `look`, whose safety argument
+    /// rests on the promise the caller of `open` made.
+    fn open_impl(path: &Path, header: LogHeader) -> Result<RecordLog<T>> {
         check_layout::<T>(path, header.byte_len())?;
         let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
         let mut log = RecordLog {

@@ -94,6 +94,10 @@ impl<T: Element> LogWriter<T> {
     /// # Errors
     ///
     /// As [`create`](LogWriter::create), without the refusal.
+    ///
+    /// Followers of the old content see the file shrink and get
+    /// [`Error::Shrunk`](crate::Error::Shrunk) from their next
+    /// [`refresh`](crate::RecordLog::refresh).
     pub fn create_truncate(path: impl AsRef<Path>, header: Option<&[u8]>) -> Result<LogWriter<T>> {
         Self::create_impl(path.as_ref(), header.unwrap_or_default(), true)
     }
