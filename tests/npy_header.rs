@@ -1026,3 +1026,25 @@ impl EscapeLikePython for String {
         out
     }
 }
+
+/// A header near the default cap parses in linear time (no quadratic field-name checks).
+#[test]
+fn huge_record_headers_parse_quickly() {
+    let fields: Vec<String> = (0..200_000).map(|i| format!("('f{i}', '<f8')")).collect();
+    let text = format!(
+        "{{'descr': [{}], 'fortran_order': False, 'shape': (1,), }}",
+        fields.join(", ")
+    );
+    assert!(text.len() > 3_000_000 && text.len() < DEFAULT_MAX_HEADER_LEN);
+    let bytes = raw(2, 0, text.as_bytes());
+    let start = std::time::Instant::now();
+    let h = parse(&bytes).unwrap();
+    let took = start.elapsed();
+    assert_eq!(h.dtype.itemsize(), 8 * 200_000);
+    // Generous for debug builds on a shared machine; quadratic checks take minutes.
+    assert!(took.as_secs() < 20, "parsing took {took:?}");
+    // The same record written by us is a version 2.0 header that parses back.
+    let ours = write_header(&h.dtype, &h.shape, false).unwrap();
+    assert_eq!(&ours[6..8], &[2, 0]);
+    assert_eq!(parse(&ours).unwrap().dtype, h.dtype);
+}
