@@ -33,7 +33,7 @@ pub fn derive_record(input: TokenStream) -> TokenStream {
         Ok(_) => expand::record(&record),
         Err(e) => {
             let mut out = e.to_compile_error();
-            out.extend(expand::fallback(&input));
+            out.extend(expand::fallback(&input, &record));
             out
         }
     };
