@@ -38,6 +38,7 @@ pub mod dtype;
 mod element;
 mod error;
 mod map;
+pub mod npy;
 mod options;
 pub mod shape;
 mod value;
@@ -53,6 +54,11 @@ pub use shape::Order;
 #[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
 pub use value::Value;
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// Byte-order number types (zerocopy's), for files whose byte order is not this machine's
 /// or whose data is not aligned: alignment 1, dtype `<` or `>`.
