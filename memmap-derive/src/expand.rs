@@ -15,8 +15,12 @@
 //!    "The C representation"), the first at offset 0. For each pair of consecutive fields the
 //!    generated code computes `offset_of!(S, b) - (offset_of!(S, a) + size_of::<A>())` and,
 //!    after the last field, `size_of::<S>() - (offset_of!(S, last) + size_of::<Last>())`, with
-//!    the compiler's own numbers; each must be 0 (a `const` whose evaluation fails otherwise). Fields themselves have no padding (1.), so every byte of `S` belongs to a field.
-//!    For `repr(transparent)` the layout is that of its one non-zero-sized field, at offset 0.
+//!    the compiler's own numbers; each must be 0 (a `const` whose evaluation fails otherwise).
+//!    The subtractions saturate: in declaration order a field never starts before the end of
+//!    the previous one, so saturation only matters for zero-sized fields of a
+//!    `repr(transparent)` struct, which cover no byte. Fields themselves have no padding (1.),
+//!    so every byte of `S` belongs to a field. For `repr(transparent)` the layout is that of
+//!    its one non-zero-sized field, at offset 0, which the same checks confirm.
 //! 3. *Size and dtype agree.* The dtype's itemsize is `size_of::<S>()` and its fields are at
 //!    `offset_of!` offsets with the fields' own dtypes; padding fields are left out and numpy
 //!    reads the uncovered bytes as `('', '|V<n>')` padding.
