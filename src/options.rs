@@ -21,7 +21,7 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::map::{Backing, Memmap, MemmapMut, Meta};
-use crate::shape::{element_count, Order};
+use crate::shape::{byte_extent, element_count, Order};
 
 /// numpy's memmap modes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -554,9 +554,11 @@ impl Request<'_> {
             itemsize: self.elem.size,
             offset: self.offset,
         };
+        // The extent bounds the byte size, so it is checked first; it also refuses empty
+        // shapes such as `[0, 1 << 62, 4]`, whose strides would not fit (numpy refuses them).
+        byte_extent(shape, self.elem.size).ok_or_else(overflow)?;
         let nbytes = element_count(shape)
             .and_then(|n| n.checked_mul(self.elem.size))
-            .filter(|&n| n <= isize::MAX as usize)
             .ok_or_else(overflow)?;
         let needed = u64::try_from(nbytes)
             .ok()

@@ -244,7 +244,10 @@ fn misaligned_offset_and_the_alignment_one_alternative() {
 fn shape_overflow_in_every_mode_and_create_keeps_the_file() {
     let (_dir, path) = file_of(55);
     let huge = usize::MAX / 2 + 1;
-    let table: [(Vec<usize>, u64); 5] = [
+    let table: [(Vec<usize>, u64); 7] = [
+        // No items, but numpy refuses it too (`array is too big`): its strides do not fit.
+        (vec![0, 1 << 62, 4], 0),
+        (vec![1 << 61, 0], 0),
         // prod(shape) overflows.
         (vec![1 << 40, 1 << 40], 0),
         (vec![huge, 2], 0),
@@ -281,8 +284,9 @@ fn shape_overflow_in_every_mode_and_create_keeps_the_file() {
                 message(&err, &path),
                 format!(
                     "{}: shape {shape:?} of 8-byte items at offset {offset} is too big: the \
-                     number of items must be at most {}, the bytes at most {}, and the offset \
-                     plus the bytes at most {}; check the shape and the offset",
+                     product of the dimensions (a 0 counting as 1, as in numpy) must be at most \
+                     {}, times 8 at most {} bytes, and the offset plus the bytes at most {}; \
+                     check the shape and the offset",
                     path.display(),
                     usize::MAX,
                     isize::MAX,
