@@ -569,14 +569,23 @@ impl Request<'_> {
 
     /// Sizes the file for `mode` and works out the shape, without mapping.
     pub(crate) fn plan(&self, file: &File, path: &Path, mode: Mode) -> Result<Plan> {
-        if mode == Mode::Create {
+        let meta = file.metadata().map_err(|e| Error::io("stat", path, e))?;
+        // Linux opens a directory read-only without complaint and gives it a size, so a
+        // zero-length shape would otherwise "map" it as an empty array.
+        if meta.is_dir() {
+            let refused = std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a directory has no array to map; give the path of a file",
+            );
+            return Err(Error::io("map", path, refused));
+        }
+        let file_len = if mode == Mode::Create {
             file.set_len(0)
                 .map_err(|e| Error::io("truncate", path, e))?;
-        }
-        let file_len = file
-            .metadata()
-            .map_err(|e| Error::io("stat", path, e))?
-            .len();
+            0
+        } else {
+            meta.len()
+        };
         let shape = match self.shape {
             Some(shape) => shape.to_vec(),
             None => vec![self.infer_len(path, file_len)?],

@@ -374,6 +374,22 @@ fn io_errors_name_the_file() {
     }
     assert!(!missing.exists(), "opening must not create the file");
 
+    // Linux opens a directory read-only; it must still not become an (empty) array.
+    for options in [
+        Options::<u8>::new().shape([0]),
+        Options::<u8>::new().shape([4]),
+    ] {
+        for (mode, err) in refusals(&options, dir.path()) {
+            match &err {
+                Error::Io { source, .. } => {
+                    assert_eq!(source.kind(), std::io::ErrorKind::IsADirectory, "{mode}");
+                }
+                other => panic!("{mode}: {other:?}"),
+            }
+            message(&err, dir.path());
+        }
+    }
+
     // `w+` where no file can be made: in a directory that does not exist, under a regular
     // file, and at a path that is a directory.
     let (_d, regular) = file_of(4);
