@@ -524,6 +524,13 @@ fn empty_files_and_zero_length_arrays_are_valid_in_every_mode() {
     w.flush().unwrap();
     drop(w);
     assert_eq!(std::fs::read(&created).unwrap(), [0; 16]);
+    // SAFETY: see the top of the file.
+    let w = unsafe { Options::<f64>::new().shape([0]).create(&created) }.unwrap();
+    assert_empty(&w, "w+ at offset 0");
+    assert_eq!((w.shape(), w.as_bytes().len()), (&[0][..], 0));
+    drop(w);
+    // numpy would write one byte here (gh-27723); an empty array needs none.
+    assert_eq!(std::fs::metadata(&created).unwrap().len(), 0);
 
     // An offset exactly at the end of the file, inferred or explicit, on and off a page
     // boundary.
