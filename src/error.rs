@@ -93,7 +93,8 @@ pub enum Error {
         type_name: &'static str,
     },
 
-    /// `offset + prod(shape) * itemsize` does not fit in 64 bits or in the address space.
+    /// `offset + prod(shape) * itemsize` does not fit in 64 bits or in the address space, or
+    /// (as numpy) the shape with each 0 counted as 1 would span more than `isize::MAX` bytes.
     ShapeOverflow {
         /// The file.
         path: PathBuf,
@@ -254,8 +255,9 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{path}: shape {shape:?} of {itemsize}-byte items at offset {offset} is too big: \
-                 the number of items must be at most {items}, the bytes at most {bytes}, and \
-                 the offset plus the bytes at most {end}; check the shape and the offset",
+                 the product of the dimensions (a 0 counting as 1, as in numpy) must be at most \
+                 {items}, times {itemsize} at most {bytes} bytes, and the offset plus the bytes \
+                 at most {end}; check the shape and the offset",
                 path = path.display(),
                 items = usize::MAX,
                 bytes = isize::MAX,
