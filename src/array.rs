@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::element::{bytes_of_mut, Element};
 use crate::error::{Error, Result};
-use crate::shape::{linear_index, strides, Order};
+use crate::shape::{byte_extent, element_count, linear_index, strides, Order};
 
 /// An owned n-d array of `T`, read from a file by [`Options::read`](crate::Options::read) with
 /// the same checks as a map, but copied: safe whatever other processes do to the file.
@@ -33,13 +33,11 @@ pub struct Array<T> {
 
 impl<T: Element> Array<T> {
     /// An array from its elements in memory order; `None` if `data.len()` is not the product
-    /// of `shape`.
+    /// of `shape`, or if the shape is one no map accepts (its byte strides would overflow,
+    /// as for `[0, usize::MAX, 2]`).
     pub fn from_vec(data: Vec<T>, shape: Vec<usize>, order: Order) -> Option<Array<T>> {
-        (crate::shape::element_count(&shape) == Some(data.len())).then_some(Array {
-            data,
-            shape,
-            order,
-        })
+        let fits = byte_extent(&shape, core::mem::size_of::<T>()).is_some();
+        (fits && element_count(&shape) == Some(data.len())).then_some(Array { data, shape, order })
     }
 
     /// Reads `prod(shape)` elements at `offset` from `file` (sizes already checked).

@@ -601,3 +601,57 @@ macro_rules! column_mut_methods {
 }
 
 column_mut_methods!(MemmapMut, Array);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_handle_views_primitive_slices() {
+        let data = [1u32, 2, 3];
+        let all = Column::from_slice(&data, FieldHandle::<u32, u32>::whole());
+        assert_eq!(all.stride(), 4);
+        assert_eq!(all.to_vec(), data);
+        assert_eq!(all.iter().rev().collect::<Vec<_>>(), [3, 2, 1]);
+    }
+
+    #[test]
+    fn nth_past_the_end_stops() {
+        let data = [1u16, 2, 3];
+        let column = Column::from_slice(&data, FieldHandle::whole());
+        let mut it = column.iter();
+        assert_eq!(it.nth(5), None);
+        assert_eq!(it.next(), None);
+        assert_eq!(it.next_back(), None);
+        let mut it = column.iter();
+        assert_eq!(it.nth(2), Some(3));
+        assert_eq!(it.len(), 0);
+    }
+
+    #[test]
+    fn zero_sized_fields_read_nothing() {
+        let data = [[0u8; 0]; 4];
+        let column = Column::from_slice(&data, FieldHandle::whole());
+        assert_eq!(column.len(), 4);
+        assert_eq!(column.get(3), Some([]));
+        assert_eq!(column.stride(), 0);
+    }
+
+    #[test]
+    fn by_name_on_a_subarray_element_type_is_refused() {
+        let err = FieldHandle::<[u32; 2], u32>::by_name("x").unwrap_err();
+        assert!(err.to_string().contains("is not a record"), "{err}");
+    }
+
+    #[test]
+    fn column_mut_reads_see_its_writes() {
+        let mut data = [10u64, 20, 30];
+        let mut column = ColumnMut::from_slice_mut(&mut data, FieldHandle::whole());
+        column.set(0, 11);
+        assert_eq!(column.as_column().first(), Some(11));
+        assert_eq!(column.get(0), Some(11));
+        column.update(|v| v + 1);
+        assert_eq!(column.to_vec(), [12, 21, 31]);
+        assert_eq!(data, [12, 21, 31]);
+    }
+}

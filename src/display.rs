@@ -65,15 +65,7 @@ pub(crate) fn fmt_array(
 
 /// The text of `print(arr)`, or `None` if `bytes` is too short for the shape.
 fn array_to_string(bytes: &[u8], dtype: &Dtype, shape: &[usize], order: Order) -> Option<String> {
-    let count = element_count(shape)?;
     let itemsize = dtype.itemsize();
-    if shape.is_empty() {
-        let value = Value::decode(dtype, bytes)?;
-        return Some(scalar_str(dtype, &value));
-    }
-    if count == 0 {
-        return Some("[]".to_string());
-    }
     // numpy treats an array of subarrays as one array with the subarray axes appended.
     let (base, full_shape, inner) = match dtype {
         Dtype::Subarray(base, sub) => {
@@ -83,6 +75,13 @@ fn array_to_string(bytes: &[u8], dtype: &Dtype, shape: &[usize], order: Order) -
         }
         d => (d, shape.to_vec(), 0),
     };
+    if full_shape.is_empty() {
+        let value = Value::decode(dtype, bytes)?;
+        return Some(scalar_str(dtype, &value));
+    }
+    if element_count(&full_shape)? == 0 {
+        return Some("[]".to_string());
+    }
     let outer_rank = shape.len();
     let base_size = base.itemsize();
     let summarize = element_count(&full_shape)? > THRESHOLD;
@@ -570,7 +569,7 @@ impl FloatFormat {
             return format!("{text:>width$}");
         }
         if self.exp {
-            let (digits, e) = exact_scientific(x.abs(), self.precision);
+            let (digits, e) = exact_scientific(x.abs(), self.bits, self.precision);
             let digits = String::from_utf8_lossy(&digits);
             let mantissa = format!("{sign}{}", &digits[..1]);
             format!(
@@ -620,18 +619,153 @@ fn exponent_text(e: i32, digits: usize) -> String {
 /// `bits` of precision, and the decimal exponent of the first digit: `(b"15", -3)` is
 /// 0.0015. Zero is `(b"0", 0)`.
 fn shortest_digits(x: f64, bits: u8) -> (Vec<u8>, i32) {
-    match bits {
-        16 => shortest_f16(x),
-        // Rust's `{:e}` prints the shortest round-trip digits of the type formatted.
+    // Rust's `{:e}` prints the shortest round-trip digits of the type formatted, the nearest
+    // such; only an exact tie between two of them is settled differently (see below).
+    let (digits, e) = match bits {
+        16 => return shortest_f16(x),
         32 => parse_scientific(&format!("{:e}", x as f32)),
         _ => parse_scientific(&format!("{x:e}")),
+    };
+    settle_tie(x, bits, digits, e)
+}
+
+/// Dragon4 (numpy) settles a value exactly halfway between two shortest candidates on the
+/// one with the even last digit, where Rust rounds half up; returns numpy's choice.
+///
+/// A tie at the last digit's place `10^k` means `x` is an odd multiple of `10^k / 2`, which
+/// for the binary `x` means its lowest set bit is worth `2^(k-1)` with `k <= 0` (for `k > 0`
+/// the rounding interval is narrower than the digit spacing and no tie can have both
+/// candidates inside it).
+fn settle_tie(x: f64, bits: u8, digits: Vec<u8>, e: i32) -> (Vec<u8>, i32) {
+    let k = e - digits.len() as i32 + 1;
+    if x == 0.0 || k > 0 || lowest_bit_exponent(x) != k - 1 {
+        return (digits, e);
+    }
+    // The exact expansion of `x` ends at the place 10^(k-1); 40 digits show it whole.
+    let (mut exact, ex) = parse_scientific(&format!("{x:.40e}"));
+    while exact.len() > 1 && exact.last() == Some(&b'0') {
+        exact.pop();
+    }
+    exact.pop();
+    let lower = (exact, ex);
+    let upper = decimal_increment(&lower.0, ex);
+    let reads_back = |(d, e): &(Vec<u8>, i32)| {
+        let text = format!("{}e{}", String::from_utf8_lossy(d), e - d.len() as i32 + 1);
+        match bits {
+            32 => text.parse::<f32>().is_ok_and(|y| f64::from(y) == x),
+            _ => text.parse::<f64>().is_ok_and(|y| y == x),
+        }
+    };
+    let even = |(d, _): &(Vec<u8>, i32)| d.last().is_some_and(|c| (c - b'0') % 2 == 0);
+    let mut picks = [lower, upper]
+        .into_iter()
+        .filter(reads_back)
+        .collect::<Vec<_>>();
+    if picks.len() == 2 {
+        picks.retain(even);
+    }
+    let (mut d, e) = picks.pop().unwrap_or((digits, e));
+    while d.len() > 1 && d.last() == Some(&b'0') {
+        d.pop();
+    }
+    (d, e)
+}
+
+/// The exponent of the lowest set bit of the finite, non-zero `x`: `x` is an odd multiple of
+/// `2^result`.
+fn lowest_bit_exponent(x: f64) -> i32 {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mantissa, exp) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    exp + mantissa.trailing_zeros() as i32
+}
+
+/// `digits` (first digit's exponent `e`) plus one unit in the last place.
+fn decimal_increment(digits: &[u8], e: i32) -> (Vec<u8>, i32) {
+    let mut d = digits.to_vec();
+    for i in (0..d.len()).rev() {
+        if d[i] == b'9' {
+            d[i] = b'0';
+        } else {
+            d[i] += 1;
+            return (d, e);
+        }
+    }
+    d.insert(0, b'1');
+    d.pop();
+    (d, e + 1)
+}
+
+/// `x` (non-negative, finite, of `bits` bits) cut to `frac` digits after the point of
+/// scientific notation the way Dragon4 cuts it: digits and exponent.
+///
+/// That is the exact value rounded to nearest, ties to even, except for a power of two
+/// whose gap to the number below is half the gap above: Dragon4 then rounds towards the
+/// only neighbour that still reads back as `x`, if just one does. This shows at the
+/// precision of the type itself (`np.float16(2**-6)` prints `1.563e-02`).
+fn exact_scientific(x: f64, bits: u8, frac: usize) -> (Vec<u8>, i32) {
+    let nearest = parse_scientific(&format!("{x:.frac$e}"));
+    let mantissa_bits = match bits {
+        16 => 10,
+        32 => 23,
+        // Unreachable for f64 at numpy's 9 significant digits, whose spacing is far wider
+        // than an f64's gaps.
+        _ => return nearest,
+    };
+    if x == 0.0 || x.to_bits() & ((1 << 52) - 1) != 0 {
+        return nearest;
+    }
+    let p = lowest_bit_exponent(x);
+    let min_normal = match bits {
+        16 => -14,
+        _ => -126,
+    };
+    if p <= min_normal {
+        return nearest;
+    }
+    // The neighbours' midpoints: x - gap_below / 2 and x + gap_above / 2, exact in f64.
+    let low_bound = x - 2f64.powi(p - mantissa_bits - 2);
+    let high_bound = x + 2f64.powi(p - mantissa_bits - 1);
+    let (exact, e) = exact_decimal(x);
+    let mut truncated: Vec<u8> = exact.iter().copied().take(frac + 1).collect();
+    truncated.resize(frac + 1, b'0');
+    let up = decimal_increment(&truncated, e);
+    // A power of two has an even mantissa, so the midpoints themselves still round to it.
+    let low = cmp_decimal(&(truncated.clone(), e), &exact_decimal(low_bound)).is_ge();
+    let high = cmp_decimal(&up, &exact_decimal(high_bound)).is_le();
+    match (low, high) {
+        (true, false) => (truncated, e),
+        (false, true) => up,
+        _ => nearest,
     }
 }
 
-/// `x` (non-negative, finite) correctly rounded (ties to even, on its exact binary value) to
-/// `frac` digits after the point of scientific notation: digits and exponent.
-fn exact_scientific(x: f64, frac: usize) -> (Vec<u8>, i32) {
-    parse_scientific(&format!("{x:.frac$e}"))
+/// Every significant digit of the positive finite `x` (no trailing zeros) and the exponent
+/// of the first; an f64's expansion has at most 767 significant digits.
+fn exact_decimal(x: f64) -> (Vec<u8>, i32) {
+    let (mut digits, e) = parse_scientific(&format!("{x:.800e}"));
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    (digits, e)
+}
+
+/// Compares two positive decimals given as digits (first one non-zero) and the exponent of
+/// the first digit.
+fn cmp_decimal(a: &(Vec<u8>, i32), b: &(Vec<u8>, i32)) -> std::cmp::Ordering {
+    a.1.cmp(&b.1).then_with(|| {
+        let len = a.0.len().max(b.0.len());
+        let digit = |d: &[u8], i: usize| d.get(i).copied().unwrap_or(b'0');
+        (0..len)
+            .map(|i| digit(&a.0, i).cmp(&digit(&b.0, i)))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    })
 }
 
 /// Splits Rust's `1.2345e-5` into `(b"12345", -5)`.
@@ -649,7 +783,7 @@ fn maxprec_scientific(x: f64, bits: u8) -> (Vec<u8>, i32) {
     if digits.len() <= PRECISION + 1 {
         return (digits, e);
     }
-    let (mut digits, e) = exact_scientific(x, PRECISION);
+    let (mut digits, e) = exact_scientific(x, bits, PRECISION);
     while digits.len() > 1 && digits.last() == Some(&b'0') {
         digits.pop();
     }
@@ -1140,6 +1274,10 @@ mod tests {
             (&[999.5], 16, "[999.5]"),
             (&[128.25], 16, "[128.2]"),
             (&[128.25, 1.3], 16, "[128.2   1.3]"),
+            // 2^-6 at half precision: 1.5625e-02 cut where only rounding up reads back.
+            (&[0.015625, -41.59], 16, "[ 1.563e-02 -4.159e+01]"),
+            // Halfway between 184278.62 and 184278.63: numpy takes the even digit.
+            (&[184278.625, 1000.5], 32, "[184278.62   1000.5 ]"),
         ];
         for (values, bits, expected) in table {
             assert_eq!(
@@ -1175,6 +1313,10 @@ mod tests {
             (100000.0, 32, "100000.0"),
             (1e6, 32, "1e+06"),
             (9999999.0, 32, "9.999999e+06"),
+            (184278.625, 32, "184278.62"),
+            // Halfway between ...062 and ...063, but ...062 is outside the narrower interval
+            // below a power of two.
+            (2f64.powi(-24), 64, "5.960464477539063e-08"),
         ];
         for &(x, bits, expected) in table {
             let x = at_width(x, bits);

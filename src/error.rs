@@ -12,6 +12,9 @@
 //! - **validity**: a file's dtype is not the element type's ([`Error::DtypeMismatch`]), or its
 //!   header is malformed ([`Error::Header`]);
 //! - **I/O**: the operating system refused an open, a read, a resize or a map ([`Error::Io`]);
+//! - **logs**: a followed log shrank ([`Error::Shrunk`]), its header is not the expected one
+//!   ([`Error::HeaderMismatch`]), or it ends in a partial record that must be recovered before
+//!   appending ([`Error::TornTail`]);
 //! - **misuse**: a request that the mode or the element type cannot serve ([`Error::Mode`],
 //!   [`Error::ZeroSizedElement`], [`Error::Field`]).
 //!
@@ -90,7 +93,8 @@ pub enum Error {
         type_name: &'static str,
     },
 
-    /// `offset + prod(shape) * itemsize` does not fit in 64 bits or in the address space.
+    /// `offset + prod(shape) * itemsize` does not fit in 64 bits or in the address space, or
+    /// (as numpy) the shape with each 0 counted as 1 would span more than `isize::MAX` bytes.
     ShapeOverflow {
         /// The file.
         path: PathBuf,
@@ -144,6 +148,42 @@ pub enum Error {
     Field {
         /// What is wrong, with the fields there are.
         message: String,
+    },
+
+    /// A followed log file is now shorter than the whole records already seen in it: someone
+    /// truncated or replaced it.
+    Shrunk {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes at the previous look.
+        was: u64,
+        /// Its length in bytes now.
+        now: u64,
+    },
+
+    /// A log file's header is not the one expected.
+    HeaderMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The expected header (escaped bytes), or what the check wanted.
+        expected: String,
+        /// The header found in the file (escaped bytes), or what the check found wrong.
+        found: String,
+    },
+
+    /// A log file ends in a partial record (left by a crash), so appending would misplace
+    /// every record after it.
+    TornTail {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes.
+        file_len: u64,
+        /// The length of its header.
+        header_len: u64,
+        /// The size of one record.
+        itemsize: usize,
+        /// The bytes after the last whole record.
+        tail: u64,
     },
 }
 
@@ -215,8 +255,9 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{path}: shape {shape:?} of {itemsize}-byte items at offset {offset} is too big: \
-                 the number of items must be at most {items}, the bytes at most {bytes}, and \
-                 the offset plus the bytes at most {end}; check the shape and the offset",
+                 the product of the dimensions (a 0 counting as 1, as in numpy) must be at most \
+                 {items}, times {itemsize} at most {bytes} bytes, and the offset plus the bytes \
+                 at most {end}; check the shape and the offset",
                 path = path.display(),
                 items = usize::MAX,
                 bytes = isize::MAX,
@@ -254,6 +295,38 @@ impl fmt::Display for Error {
                 path = path.display()
             ),
             Error::Field { message, .. } => write!(f, "{message}"),
+            Error::Shrunk { now, path, was, .. } => write!(
+                f,
+                "{path} shrank from {was} to {now} bytes while it was followed; a log must only \
+                 grow: open it again if it was rotated or rewritten on purpose",
+                path = path.display()
+            ),
+            Error::HeaderMismatch {
+                expected,
+                found,
+                path,
+                ..
+            } => write!(
+                f,
+                "{path}: the log header is {found}, expected {expected}; check that this is \
+                 the right file and the right record type",
+                path = path.display()
+            ),
+            Error::TornTail {
+                file_len,
+                header_len,
+                itemsize,
+                path,
+                tail,
+                ..
+            } => write!(
+                f,
+                "{path} ends in a partial record: {tail} bytes after the last whole \
+                 {itemsize}-byte record (file length {file_len}, header {header_len} bytes), \
+                 probably left by a crash; call `LogWriter::recover` to cut them before \
+                 appending",
+                path = path.display()
+            ),
         }
     }
 }
@@ -295,7 +368,10 @@ impl Error {
             | Error::ZeroSizedElement { path, .. }
             | Error::Mode { path, .. }
             | Error::DtypeMismatch { path, .. }
-            | Error::Header { path, .. } => Some(path),
+            | Error::Header { path, .. }
+            | Error::Shrunk { path, .. }
+            | Error::HeaderMismatch { path, .. }
+            | Error::TornTail { path, .. } => Some(path),
             Error::Field { .. } => None,
         }
     }

@@ -21,7 +21,7 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::map::{Backing, Memmap, MemmapMut, Meta};
-use crate::shape::{element_count, Order};
+use crate::shape::{byte_extent, element_count, Order};
 
 /// numpy's memmap modes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -554,9 +554,11 @@ impl Request<'_> {
             itemsize: self.elem.size,
             offset: self.offset,
         };
+        // The extent bounds the byte size, so it is checked first; it also refuses empty
+        // shapes such as `[0, 1 << 62, 4]`, whose strides would not fit (numpy refuses them).
+        byte_extent(shape, self.elem.size).ok_or_else(overflow)?;
         let nbytes = element_count(shape)
             .and_then(|n| n.checked_mul(self.elem.size))
-            .filter(|&n| n <= isize::MAX as usize)
             .ok_or_else(overflow)?;
         let needed = u64::try_from(nbytes)
             .ok()
@@ -567,14 +569,23 @@ impl Request<'_> {
 
     /// Sizes the file for `mode` and works out the shape, without mapping.
     pub(crate) fn plan(&self, file: &File, path: &Path, mode: Mode) -> Result<Plan> {
-        if mode == Mode::Create {
+        let meta = file.metadata().map_err(|e| Error::io("stat", path, e))?;
+        // Linux opens a directory read-only without complaint and gives it a size, so a
+        // zero-length shape would otherwise "map" it as an empty array.
+        if meta.is_dir() {
+            let refused = std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a directory has no array to map; give the path of a file",
+            );
+            return Err(Error::io("map", path, refused));
+        }
+        let file_len = if mode == Mode::Create {
             file.set_len(0)
                 .map_err(|e| Error::io("truncate", path, e))?;
-        }
-        let file_len = file
-            .metadata()
-            .map_err(|e| Error::io("stat", path, e))?
-            .len();
+            0
+        } else {
+            meta.len()
+        };
         let shape = match self.shape {
             Some(shape) => shape.to_vec(),
             None => vec![self.infer_len(path, file_len)?],

@@ -26,6 +26,18 @@ pub fn element_count(shape: &[usize]) -> Option<usize> {
     shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d))
 }
 
+/// The bytes an array of `shape` spans when every zero-length axis counts as length 1 (the
+/// largest stride times its axis), or `None` if that is above `isize::MAX`. numpy refuses such
+/// shapes even when they hold no elements (`array is too big`), and they are exactly the
+/// shapes whose [`strides`] overflow, so every array this crate makes has strides.
+pub(crate) fn byte_extent(shape: &[usize], itemsize: usize) -> Option<usize> {
+    shape
+        .iter()
+        .try_fold(itemsize, |acc, &d| acc.checked_mul(d.max(1)))
+        .filter(|&n| n <= isize::MAX as usize)
+        .filter(|_| element_count(shape).is_some())
+}
+
 /// numpy's byte strides of a contiguous array: how many bytes to step for one step along
 /// each axis. `None` if a stride overflows `usize` (then the array cannot exist either).
 ///

@@ -720,3 +720,52 @@ for line in open(sys.argv[2]).read().splitlines():
     let theirs: Vec<&str> = out.lines().collect();
     assert_eq!(ours, theirs);
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn open_file_twins_count_the_offset_from_byte_zero() {
+    use std::io::{Seek, SeekFrom};
+    // numpy: "with a file object, `offset` still counts from byte 0 of the file, whatever
+    // `fp.tell()` is". numpy writes the file and prints the values; we map an open `File`
+    // whose position is elsewhere.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open-file.i4");
+    let out = common::numpy(
+        r#"
+with open(sys.argv[1], 'wb') as f:
+    f.write(bytes(range(8)))
+m = np.memmap(sys.argv[1], '<i4', 'r+', offset=8, shape=(3, 4), order='F')
+m[...] = np.arange(12).reshape(3, 4) * -1000 + 7
+m.flush()
+print(' '.join(str(int(v)) for v in m.ravel(order='C')))
+"#,
+        &[&path],
+    );
+    let want: Vec<i32> = out.split_whitespace().map(|v| v.parse().unwrap()).collect();
+    let options = Options::<i32>::new()
+        .offset(8)
+        .shape([3, 4])
+        .order(Order::F);
+    let values = |get: &dyn Fn(&[usize]) -> i32| -> Vec<i32> {
+        c_indices(&[3, 4]).iter().map(|i| get(i)).collect()
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    file.seek(SeekFrom::Start(13)).unwrap();
+    // SAFETY: the file is private to this test; nobody writes or truncates it meanwhile.
+    let r = unsafe { options.open_file(&file) }.unwrap();
+    assert_eq!(values(&|i| *r.get(i).unwrap()), want);
+    assert_eq!(r.path(), path.canonicalize().unwrap());
+    // SAFETY: as above.
+    let c = unsafe { options.open_file_copy(&file) }.unwrap();
+    assert_eq!(values(&|i| *c.get(i).unwrap()), want);
+    // SAFETY: as above.
+    let rw = unsafe { options.open_file_mut(&file) }.unwrap();
+    assert_eq!(values(&|i| *rw.get(i).unwrap()), want);
+    let copy = options.read_file(&file).unwrap();
+    assert_eq!(values(&|i| *copy.get(i).unwrap()), want);
+    assert_eq!(file.stream_position().unwrap(), 13);
+}

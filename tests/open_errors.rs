@@ -244,7 +244,10 @@ fn misaligned_offset_and_the_alignment_one_alternative() {
 fn shape_overflow_in_every_mode_and_create_keeps_the_file() {
     let (_dir, path) = file_of(55);
     let huge = usize::MAX / 2 + 1;
-    let table: [(Vec<usize>, u64); 5] = [
+    let table: [(Vec<usize>, u64); 7] = [
+        // No items, but numpy refuses it too (`array is too big`): its strides do not fit.
+        (vec![0, 1 << 62, 4], 0),
+        (vec![1 << 61, 0], 0),
         // prod(shape) overflows.
         (vec![1 << 40, 1 << 40], 0),
         (vec![huge, 2], 0),
@@ -281,8 +284,9 @@ fn shape_overflow_in_every_mode_and_create_keeps_the_file() {
                 message(&err, &path),
                 format!(
                     "{}: shape {shape:?} of 8-byte items at offset {offset} is too big: the \
-                     number of items must be at most {}, the bytes at most {}, and the offset \
-                     plus the bytes at most {}; check the shape and the offset",
+                     product of the dimensions (a 0 counting as 1, as in numpy) must be at most \
+                     {}, times 8 at most {} bytes, and the offset plus the bytes at most {}; \
+                     check the shape and the offset",
                     path.display(),
                     usize::MAX,
                     isize::MAX,
@@ -369,6 +373,22 @@ fn io_errors_name_the_file() {
         );
     }
     assert!(!missing.exists(), "opening must not create the file");
+
+    // Linux opens a directory read-only; it must still not become an (empty) array.
+    for options in [
+        Options::<u8>::new().shape([0]),
+        Options::<u8>::new().shape([4]),
+    ] {
+        for (mode, err) in refusals(&options, dir.path()) {
+            match &err {
+                Error::Io { source, .. } => {
+                    assert_eq!(source.kind(), std::io::ErrorKind::IsADirectory, "{mode}");
+                }
+                other => panic!("{mode}: {other:?}"),
+            }
+            message(&err, dir.path());
+        }
+    }
 
     // `w+` where no file can be made: in a directory that does not exist, under a regular
     // file, and at a path that is a directory.
@@ -504,6 +524,13 @@ fn empty_files_and_zero_length_arrays_are_valid_in_every_mode() {
     w.flush().unwrap();
     drop(w);
     assert_eq!(std::fs::read(&created).unwrap(), [0; 16]);
+    // SAFETY: see the top of the file.
+    let w = unsafe { Options::<f64>::new().shape([0]).create(&created) }.unwrap();
+    assert_empty(&w, "w+ at offset 0");
+    assert_eq!((w.shape(), w.as_bytes().len()), (&[0][..], 0));
+    drop(w);
+    // numpy would write one byte here (gh-27723); an empty array needs none.
+    assert_eq!(std::fs::metadata(&created).unwrap().len(), 0);
 
     // An offset exactly at the end of the file, inferred or explicit, on and off a page
     // boundary.

@@ -232,6 +232,10 @@ fn value_decodes_by_dtype() {
 fn array_from_vec_indexes_like_a_map() {
     assert!(Array::from_vec(vec![1u8, 2, 3], vec![2, 2], Order::C).is_none());
     assert!(Array::from_vec(vec![1u8], vec![usize::MAX, 2], Order::C).is_none());
+    // Empty, but its strides would overflow: numpy refuses it (`array is too big`).
+    assert!(Array::<u8>::from_vec(vec![], vec![0, usize::MAX, 2], Order::C).is_none());
+    assert!(Array::<u16>::from_vec(vec![], vec![1 << 62, 0], Order::F).is_none());
+    assert!(Array::<u16>::from_vec(vec![], vec![1 << 61, 0], Order::F).is_some());
 
     let data: Vec<i32> = (0..12).collect();
     let c = Array::from_vec(data.clone(), vec![3, 4], Order::C).unwrap();

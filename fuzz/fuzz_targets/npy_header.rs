@@ -1,18 +1,24 @@
 //! Fuzzes the `.npy` header reader and the descr grammar: no input may panic, and whatever
 //! parses must survive a write/parse round trip.
 //!
-//! `cargo +nightly fuzz run npy_header -- -runs=1000000`
+//! From the crate root:
+//! `cargo +nightly fuzz run npy_header -- -runs=1000000 -dict=fuzz/npy_header.dict`
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use typed_memmap::npy::PrefixError;
-use typed_memmap::npy::{parse_descr, parse_header, rewrite_shape, write_header, Header};
+use typed_memmap::npy::{
+    parse_descr, parse_header, read_header, rewrite_shape, write_header, Header,
+};
 
 /// Small enough that the fuzzer explores the cap check, large enough for real headers.
 const CAP: usize = 1 << 16;
 
 fuzz_target!(|data: &[u8]| {
-    match parse_header(data, CAP) {
+    let parsed = parse_header(data, CAP);
+    // Reading from a stream gives the same answer as parsing the buffer.
+    assert_eq!(read_header(&mut &data[..], CAP), parsed);
+    match parsed {
         Ok(h) => check_header(data, &h),
         Err(e) => {
             // Every error points into the input or just past its end.

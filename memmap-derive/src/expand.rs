@@ -15,8 +15,12 @@
 //!    "The C representation"), the first at offset 0. For each pair of consecutive fields the
 //!    generated code computes `offset_of!(S, b) - (offset_of!(S, a) + size_of::<A>())` and,
 //!    after the last field, `size_of::<S>() - (offset_of!(S, last) + size_of::<Last>())`, with
-//!    the compiler's own numbers; each must be 0 (a `const` whose evaluation fails otherwise). Fields themselves have no padding (1.), so every byte of `S` belongs to a field.
-//!    For `repr(transparent)` the layout is that of its one non-zero-sized field, at offset 0.
+//!    the compiler's own numbers; each must be 0 (a `const` whose evaluation fails otherwise).
+//!    The subtractions saturate: in declaration order a field never starts before the end of
+//!    the previous one, so saturation only matters for zero-sized fields of a
+//!    `repr(transparent)` struct, which cover no byte. Fields themselves have no padding (1.),
+//!    so every byte of `S` belongs to a field. For `repr(transparent)` the layout is that of
+//!    its one non-zero-sized field, at offset 0, which the same checks confirm.
 //! 3. *Size and dtype agree.* The dtype's itemsize is `size_of::<S>()` and its fields are at
 //!    `offset_of!` offsets with the fields' own dtypes; padding fields are left out and numpy
 //!    reads the uncovered bytes as `('', '|V<n>')` padding.
@@ -40,9 +44,7 @@ use crate::ast::{Field, Record};
 /// The full expansion for an accepted record.
 pub fn record(record: &Record<'_>) -> TokenStream {
     let ident = record.ident;
-    let vis = record.vis;
     let p = quote!(::typed_memmap::__private);
-    let fields_struct = format_ident!("__TypedMemmapFieldsOf{}", ident);
 
     let dtype_fields = record.fields.iter().filter_map(|f| {
         let name = f.numpy_name.as_ref()?;
@@ -76,19 +78,7 @@ pub fn record(record: &Record<'_>) -> TokenStream {
         const _: () = ::core::assert!(::core::mem::size_of::<#ident>() != 0, #size_msg);
     };
 
-    let named: Vec<&Field<'_>> = record
-        .fields
-        .iter()
-        .filter(|f| f.numpy_name.is_some())
-        .collect();
-    let handle_idents: Vec<_> = named.iter().map(|f| &f.handle).collect();
-    let handle_types: Vec<_> = named.iter().map(|f| f.ty).collect();
-    let handle_members: Vec<_> = named.iter().map(|f| &f.member).collect();
-    let handle_docs: Vec<_> = named
-        .iter()
-        .map(|f| format!("The field `{}` of `{ident}`.", f.rust_name))
-        .collect();
-    let struct_doc = format!("Typed handles of the fields of `{ident}`, from `{ident}::fields()`.");
+    let handles = handles(record);
 
     quote! {
         const _: () = {
@@ -114,56 +104,84 @@ pub fn record(record: &Record<'_>) -> TokenStream {
                 }
             }
 
-            #[doc = #struct_doc]
-            #[allow(non_camel_case_types, dead_code)]
-            #vis struct #fields_struct<Root> {
-                #(
-                    #[doc = #handle_docs]
-                    pub #handle_idents: #p::FieldHandle<Root, #handle_types>,
-                )*
-            }
-
-            // Written out because `derive(Clone, Copy)` would ask `Root: Copy`.
-            #[automatically_derived]
-            impl<Root> ::core::clone::Clone for #fields_struct<Root> {
-                fn clone(&self) -> Self {
-                    *self
-                }
-            }
-
-            #[automatically_derived]
-            impl<Root> ::core::marker::Copy for #fields_struct<Root> {}
-
-            #[automatically_derived]
-            impl #p::Record for #ident {
-                type Fields<Root> = #fields_struct<Root>;
-
-                fn fields_in<Root>(parent: #p::FieldHandle<Root, Self>) -> #fields_struct<Root> {
-                    #fields_struct {
-                        #(
-                            // SAFETY: `offset_of!` gives the offset of a field of type
-                            // `#handle_types` inside `Self`, so the field's bytes lie within
-                            // `size_of::<Self>()`.
-                            #handle_idents: unsafe {
-                                parent.project::<#handle_types>(
-                                    ::core::mem::offset_of!(#ident, #handle_members),
-                                )
-                            },
-                        )*
-                    }
-                }
-            }
-
-            #[automatically_derived]
-            impl #ident {
-                /// Typed handles of this record's fields, for `column(...)` views: each knows
-                /// the field's type and byte offset.
-                #[allow(dead_code)]
-                #vis fn fields() -> #fields_struct<#ident> {
-                    <#ident as #p::Record>::fields_in(#p::FieldHandle::<#ident, #ident>::whole())
-                }
-            }
+            #handles
         };
+    }
+}
+
+/// The typed field handles: a struct of `FieldHandle`s, `impl Record` and `S::fields()`.
+/// Items only, to be placed in the caller's `const _` block.
+fn handles(record: &Record<'_>) -> TokenStream {
+    let ident = record.ident;
+    let vis = record.vis;
+    let p = quote!(::typed_memmap::__private);
+    let fields_struct = format_ident!("__TypedMemmapFieldsOf{}", ident);
+    let named: Vec<&Field<'_>> = record
+        .fields
+        .iter()
+        .filter(|f| f.numpy_name.is_some())
+        .collect();
+    let handle_idents: Vec<_> = named.iter().map(|f| &f.handle).collect();
+    let handle_types: Vec<_> = named.iter().map(|f| f.ty).collect();
+    let handle_members: Vec<_> = named.iter().map(|f| &f.member).collect();
+    let handle_docs: Vec<_> = named
+        .iter()
+        .map(|f| format!("The field `{}` of `{ident}`.", f.rust_name))
+        .collect();
+    let struct_doc = format!("Typed handles of the fields of `{ident}`, from `{ident}::fields()`.");
+    quote! {
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #fields_struct<Root> {
+            #(
+                #[doc = #handle_docs]
+                pub #handle_idents: #p::FieldHandle<Root, #handle_types>,
+            )*
+            // Uses `Root` when the record has no named field (only in refused records).
+            __typed_memmap_root: ::core::marker::PhantomData<fn() -> Root>,
+        }
+
+        // Written out because `derive(Clone, Copy)` would ask `Root: Copy`.
+        #[automatically_derived]
+        impl<Root> ::core::clone::Clone for #fields_struct<Root> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        #[automatically_derived]
+        impl<Root> ::core::marker::Copy for #fields_struct<Root> {}
+
+        #[automatically_derived]
+        impl #p::Record for #ident {
+            type Fields<Root> = #fields_struct<Root>;
+
+            fn fields_in<Root>(parent: #p::FieldHandle<Root, Self>) -> #fields_struct<Root> {
+                #fields_struct {
+                    __typed_memmap_root: ::core::marker::PhantomData,
+                    #(
+                        // SAFETY: `offset_of!` gives the offset of a field of type
+                        // `#handle_types` inside `Self`, so the field's bytes lie within
+                        // `size_of::<Self>()`.
+                        #handle_idents: unsafe {
+                            parent.project::<#handle_types>(
+                                ::core::mem::offset_of!(#ident, #handle_members),
+                            )
+                        },
+                    )*
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl #ident {
+            /// Typed handles of this record's fields, for `column(...)` views: each knows
+            /// the field's type and byte offset.
+            #[allow(dead_code)]
+            #vis fn fields() -> #fields_struct<#ident> {
+                <#ident as #p::Record>::fields_in(#p::FieldHandle::<#ident, #ident>::whole())
+            }
+        }
     }
 }
 
@@ -220,23 +238,32 @@ fn message_name(field: &Field<'_>) -> String {
     }
 }
 
-/// What is emitted beside `compile_error!` when the record is refused: an `Element` impl, so
-/// that uses of the type elsewhere do not add errors of their own. Generic types get none (an
-/// impl would need bounds the user never wrote).
-pub fn fallback(input: &DeriveInput) -> TokenStream {
+/// What is emitted beside `compile_error!` when the record is refused: an `Element` impl and
+/// the field handles, so that uses of the type elsewhere do not add errors of their own.
+/// Generic types get none (an impl would need bounds the user never wrote), enums and unions
+/// no handles.
+pub fn fallback(input: &DeriveInput, record: &Record<'_>) -> TokenStream {
     if !input.generics.params.is_empty() {
         return TokenStream::new();
     }
     let ident = &input.ident;
     let p = quote!(::typed_memmap::__private);
+    let handles = match input.data {
+        syn::Data::Struct(_) => handles(record),
+        _ => TokenStream::new(),
+    };
     quote! {
-        // SAFETY: never part of a program: the `compile_error!` emitted beside this impl fails
-        // the build (see `expand.rs`).
-        #[automatically_derived]
-        unsafe impl #p::Element for #ident {
-            fn dtype() -> #p::Dtype {
-                ::core::panic!("`#[derive(Record)]` refused this type")
+        const _: () = {
+            // SAFETY: never part of a program: the `compile_error!` emitted beside this impl
+            // fails the build (see `expand.rs`).
+            #[automatically_derived]
+            unsafe impl #p::Element for #ident {
+                fn dtype() -> #p::Dtype {
+                    ::core::panic!("`#[derive(Record)]` refused this type")
+                }
             }
-        }
+
+            #handles
+        };
     }
 }

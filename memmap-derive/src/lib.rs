@@ -1,9 +1,9 @@
 //! The `#[derive(Record)]` macro of `typed-memmap`. Use it through `typed_memmap::Record`,
 //! whose documentation lists every check and its error message.
 //!
-//! The derive is a pipeline: [`ast`] parses the struct (with [`attr`] for `#[record(...)]`
-//! and [`repr`] for `#[repr(...)]`), [`validate`] checks the rules that span several fields,
-//! and [`expand`] generates the code, including the compile-time checks that need types.
+//! The derive is a pipeline: `ast` parses the struct (with `attr` for `#[record(...)]`
+//! and `repr` for `#[repr(...)]`), `validate` checks the rules that span several fields,
+//! and `expand` generates the code, including the compile-time checks that need types.
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
@@ -33,7 +33,7 @@ pub fn derive_record(input: TokenStream) -> TokenStream {
         Ok(_) => expand::record(&record),
         Err(e) => {
             let mut out = e.to_compile_error();
-            out.extend(expand::fallback(&input));
+            out.extend(expand::fallback(&input, &record));
             out
         }
     };

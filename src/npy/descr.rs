@@ -11,6 +11,8 @@
 //! dict form (numpy's own reader refuses it too), comma-separated type strings (`'i4,f8'`)
 //! and shape prefixes (`'2i4'`), which numpy never writes, and non-str titles.
 
+use std::collections::HashSet;
+
 use super::literal::{self, Encoding, Lit, Node, SyntaxError};
 use crate::dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 
@@ -164,6 +166,7 @@ fn with_shape(base: Dtype, shape_node: &Node) -> Result<Dtype, SyntaxError> {
 
 fn record(node: &Node, entries: &[Node]) -> Result<Dtype, SyntaxError> {
     let mut fields: Vec<Field> = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
     let mut offset = 0usize;
     for entry in entries {
         let parts = match &entry.lit {
@@ -223,27 +226,28 @@ fn record(node: &Node, entries: &[Node]) -> Result<Dtype, SyntaxError> {
                 Dtype::Record(_) => false,
             };
         if !is_pad {
-            for f in &fields {
-                let clash = f.name == name
-                    || f.title.as_deref() == Some(name.as_str())
-                    || title
-                        .as_ref()
-                        .is_some_and(|t| *t == f.name || f.title.as_ref() == Some(t));
-                if clash {
-                    return fail(
-                        &parts[0],
-                        format!(
-                            "field {} repeats a name or title of an earlier field",
-                            parts[0].repr()
-                        ),
-                    );
-                }
+            // One namespace for names and titles, as numpy's fields dict; a set keeps huge
+            // records linear.
+            let clash =
+                used.contains(name.as_str()) || title.as_deref().is_some_and(|t| used.contains(t));
+            if clash {
+                return fail(
+                    &parts[0],
+                    format!(
+                        "field {} repeats a name or title of an earlier field",
+                        parts[0].repr()
+                    ),
+                );
             }
             if title.as_deref() == Some(name.as_str()) {
                 return fail(
                     &parts[0],
                     format!("field {}: the title equals the name", parts[0].repr()),
                 );
+            }
+            used.insert(name.clone());
+            if let Some(t) = &title {
+                used.insert(t.clone());
             }
             fields.push(Field {
                 name,

@@ -94,10 +94,14 @@ impl From<HeaderError> for PrefixError {
 }
 
 fn herr<T>(at: usize, message: impl Into<String>) -> Result<T, HeaderError> {
-    Err(HeaderError {
+    Err(header_error(at, message))
+}
+
+fn header_error(at: usize, message: impl Into<String>) -> HeaderError {
+    HeaderError {
         at: at as u64,
         message: message.into(),
-    })
+    }
 }
 
 /// The fixed part before the header text: version, `HEADER_LEN` and where the text starts.
@@ -112,11 +116,10 @@ fn preamble(prefix: &[u8], max_header_len: usize) -> Result<Preamble, PrefixErro
     let n = prefix.len().min(MAGIC.len());
     if prefix[..n] != MAGIC[..n] {
         let shown: String = prefix[..n].iter().map(|b| format!("\\x{b:02x}")).collect();
-        return Err(herr::<()>(
+        return Err(header_error(
             0,
             format!("not a .npy file: the magic string is b\"{shown}\", expected b\"\\x93NUMPY\""),
         )
-        .unwrap_err()
         .into());
     }
     if prefix.len() < 8 {
@@ -127,14 +130,13 @@ fn preamble(prefix: &[u8], max_header_len: usize) -> Result<Preamble, PrefixErro
         (1, 0) => 2,
         (2, 0) | (3, 0) => 4,
         (major, minor) => {
-            return Err(herr::<()>(
+            return Err(header_error(
                 6,
                 format!(
                     "unsupported .npy format version {major}.{minor}; versions 1.0, 2.0 and \
                      3.0 are supported"
                 ),
             )
-            .unwrap_err()
             .into())
         }
     };
@@ -149,22 +151,17 @@ fn preamble(prefix: &[u8], max_header_len: usize) -> Result<Preamble, PrefixErro
         usize::try_from(v).unwrap_or(usize::MAX)
     };
     if header_len > max_header_len {
-        return Err(herr::<()>(
+        return Err(header_error(
             8,
             format!(
                 "header length {header_len} bytes is over the limit of {max_header_len} bytes; \
                  raise the limit if the file is trusted"
             ),
         )
-        .unwrap_err()
         .into());
     }
     if header_len == 0 {
-        return Err(
-            herr::<()>(8, "header length is 0: the header dict is missing")
-                .unwrap_err()
-                .into(),
-        );
+        return Err(header_error(8, "header length is 0: the header dict is missing").into());
     }
     Ok(Preamble {
         version,
@@ -223,7 +220,7 @@ fn parse_with_spans(prefix: &[u8], max_header_len: usize) -> Result<(Header, Spa
     let base = pre.text_start;
     let encoding = if pre.version == (3, 0) {
         if let Err(e) = std::str::from_utf8(text) {
-            return Err(herr::<()>(
+            return Err(header_error(
                 base + e.valid_up_to(),
                 format!(
                     "invalid UTF-8 in a version 3.0 header: byte 0x{:02x} at position {} of \
@@ -232,7 +229,6 @@ fn parse_with_spans(prefix: &[u8], max_header_len: usize) -> Result<(Header, Spa
                     e.valid_up_to()
                 ),
             )
-            .unwrap_err()
             .into());
         }
         Encoding::Utf8

@@ -425,14 +425,22 @@ impl Parser<'_> {
         let mut comma = false;
         loop {
             self.skip_ws(true)?;
-            let b = self.expect_more(&format!("`{}`", close as char))?;
+            let b = self.expect_more(match close {
+                b')' => "`)`",
+                b']' => "`]`",
+                _ => "`}`",
+            })?;
             if b == close {
                 self.pos += 1;
                 return Ok((items, comma));
             }
             items.push(self.value()?);
             self.skip_ws(true)?;
-            let b = self.expect_more(&format!("`,` or `{}`", close as char))?;
+            let b = self.expect_more(match close {
+                b')' => "`,` or `)`",
+                b']' => "`,` or `]`",
+                _ => "`,` or `}`",
+            })?;
             if b == b',' {
                 comma = true;
                 self.pos += 1;

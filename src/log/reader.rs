@@ -1,0 +1,464 @@
+//! [`RecordLog`]: a map of a growing log that shows whole records only.
+
+use std::fmt;
+use std::fs::File;
+use std::ops::{ControlFlow, Deref};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::{check_layout, file_len, LogHeader};
+use crate::column::{Column, FieldHandle};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::map::Memmap;
+use crate::options::Options;
+
+/// A log file of `T` records that another process may be appending to, mapped read-only.
+///
+/// It dereferences to the whole records seen at the last look, `&[T]`;
+/// [`refresh`](RecordLog::refresh) looks again. Bytes after the last whole record are not
+/// shown but counted ([`torn_tail_bytes`](RecordLog::torn_tail_bytes)).
+///
+/// ```
+/// use typed_memmap::{LogHeader, LogWriter, RecordLog};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("levels.log");
+/// let mut w = LogWriter::<f64>::create(&path, None)?;
+/// w.append_all(&[1.5, 2.5])?;
+/// w.flush()?;
+///
+/// // SAFETY: `w` only appends whole records and nobody truncates the file.
+/// let mut log = unsafe { RecordLog::<f64>::open(&path, LogHeader::none())? };
+/// assert_eq!(log.len(), 2);
+/// assert_eq!(log.refresh()?, 0); // nothing new: one `fstat`, no remap
+///
+/// // A partial record (here: written by hand) is reported, not shown.
+/// # use std::io::Write;
+/// std::fs::OpenOptions::new().append(true).open(&path)?.write_all(&[0; 3])?;
+/// assert_eq!(log.refresh()?, 0);
+/// assert_eq!(log.torn_tail_bytes(), 3);
+/// assert_eq!(&log[..], [1.5, 2.5]);
+/// # Ok(()) }
+/// ```
+pub struct RecordLog<T> {
+    file: File,
+    path: PathBuf,
+    header: LogHeader,
+    /// Whether the header is complete in the file and was checked. A file still empty when
+    /// it was opened has its header checked when it arrives.
+    header_ok: bool,
+    /// The whole records at the last look; `None` when there are none (nothing is mapped).
+    map: Option<Memmap<T>>,
+    /// The file's length at the last successful look.
+    file_len: u64,
+    remaps: u64,
+    /// Set once the file shrank below what was shown: `(was, now)`.
+    shrunk: Option<(u64, u64)>,
+}
+
+impl<T: Element> RecordLog<T> {
+    /// Opens the log at `path` and maps its whole records, after `header`.
+    ///
+    /// An empty file is a valid empty log (its header, if any, is checked once it has been
+    /// written); so is a file that holds only the header.
+    ///
+    /// # Safety
+    ///
+    /// Mapping follows [`Options#safety`](crate::Options#safety). For a log this means the
+    /// [followers' contract](crate::log#the-followers-contract): writers only append whole
+    /// records, and nobody truncates the file below the records this log has shown, for as
+    /// long as this `RecordLog` lives.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`]; [`Error::ZeroSizedElement`]; [`Error::Misaligned`] when the header
+    /// length is not a multiple of `align_of::<T>()`; [`Error::Header`] when the file is not
+    /// empty but shorter than the header; [`Error::HeaderMismatch`] when the header check
+    /// fails.
+    pub unsafe fn open(path: impl AsRef<Path>, header: LogHeader) -> Result<RecordLog<T>> {
+        Self::open_impl(path.as_ref(), header)
+    }
+
+    /// `open` without the path's generic; maps only through `look`, whose safety argument
+    /// rests on the promise the caller of `open` made.
+    fn open_impl(path: &Path, header: LogHeader) -> Result<RecordLog<T>> {
+        check_layout::<T>(path, header.byte_len())?;
+        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        let mut log = RecordLog {
+            file,
+            path: path.to_path_buf(),
+            header_ok: header.byte_len() == 0,
+            header,
+            map: None,
+            file_len: 0,
+            remaps: 0,
+            shrunk: None,
+        };
+        let len = file_len(&log.file, path)?;
+        if len > 0 && len < log.header.byte_len() {
+            return Err(log.header.too_short(path, len));
+        }
+        log.look(len)?;
+        Ok(log)
+    }
+
+    /// Looks at the file again and maps the records appended since the last look; returns
+    /// how many there are.
+    ///
+    /// When the file did not change this costs one `fstat` and nothing else; the mapping is
+    /// rebuilt only when whole records were added. A torn tail that grew or was cut (by
+    /// [`LogWriter::recover`](crate::LogWriter::recover)) only updates
+    /// [`torn_tail_bytes`](RecordLog::torn_tail_bytes).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shrunk`] when the file is now shorter than the records already shown: the
+    /// log then drops its map without reading it, shows no records, and keeps returning the
+    /// error (open the file again if it was replaced on purpose). [`Error::HeaderMismatch`]
+    /// when the header arrived and is wrong; [`Error::Io`].
+    pub fn refresh(&mut self) -> Result<usize> {
+        if let Some((was, now)) = self.shrunk {
+            return Err(self.shrunk_error(was, now));
+        }
+        // The size comes first: nothing else is touched until it is known not to have
+        // shrunk below the mapped records.
+        let now = file_len(&self.file, &self.path)?;
+        if now == self.file_len {
+            return Ok(0);
+        }
+        if now < self.data_end() {
+            return Err(self.poison(self.file_len, now));
+        }
+        let before = self.len();
+        self.look(now)?;
+        Ok(self.len() - before)
+    }
+
+    /// Calls `on_records(first, records)` with every batch of records from index `from` on,
+    /// as they arrive, `tail -f` style: what is already there first, then what
+    /// [`refresh`](RecordLog::refresh) finds every `poll_interval`, until `on_records`
+    /// returns [`ControlFlow::Break`] or nothing arrived for the idle timeout. `first` is the
+    /// index of `records[0]` in the log.
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use std::time::Duration;
+    /// use typed_memmap::{Follow, FollowEnd, LogHeader, LogWriter, RecordLog};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("n.log");
+    /// let mut w = LogWriter::<u32>::create(&path, None)?;
+    /// w.append_all(&[1, 2, 3])?;
+    /// w.flush()?;
+    /// // SAFETY: `w` only appends whole records and nobody truncates the file.
+    /// let mut log = unsafe { RecordLog::<u32>::open(&path, LogHeader::none())? };
+    /// let mut seen = Vec::new();
+    /// let how = Follow::new()
+    ///     .poll_interval(Duration::from_millis(1))
+    ///     .idle_timeout(Duration::from_millis(20));
+    /// let end = log.follow(1, &how, |first, records| {
+    ///     assert_eq!(first, 1 + seen.len());
+    ///     seen.extend_from_slice(records);
+    ///     ControlFlow::Continue(())
+    /// })?;
+    /// assert_eq!(seen, [2, 3]);
+    /// assert_eq!((end.next, end.end), (3, FollowEnd::Idle));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`refresh`](RecordLog::refresh), which end the loop.
+    pub fn follow<F>(&mut self, from: usize, how: &Follow, mut on_records: F) -> Result<Followed>
+    where
+        F: FnMut(usize, &[T]) -> ControlFlow<()>,
+    {
+        let mut next = from;
+        let mut last_arrival = Instant::now();
+        loop {
+            if next < self.len() {
+                let first = next;
+                next = self.len();
+                if on_records(first, &self.records()[first..]).is_break() {
+                    return Ok(Followed {
+                        next,
+                        end: FollowEnd::Stopped,
+                    });
+                }
+                continue;
+            }
+            if self.refresh()? > 0 {
+                last_arrival = Instant::now();
+                continue;
+            }
+            if how
+                .idle_timeout
+                .is_some_and(|t| last_arrival.elapsed() >= t)
+            {
+                return Ok(Followed {
+                    next,
+                    end: FollowEnd::Idle,
+                });
+            }
+            std::thread::sleep(how.poll_interval);
+        }
+    }
+
+    /// The whole records seen at the last look.
+    pub fn records(&self) -> &[T] {
+        self.map.as_ref().map_or(&[], |m| m.as_slice())
+    }
+
+    /// The number of whole records seen at the last look.
+    pub fn len(&self) -> usize {
+        self.map.as_ref().map_or(0, |m| m.len())
+    }
+
+    /// Whether the log had no whole record at the last look.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes after the last whole record at the last look: a record being written, or
+    /// one a crashed writer left unfinished. Always less than `size_of::<T>()`.
+    pub fn torn_tail_bytes(&self) -> u64 {
+        if self.header_ok {
+            self.file_len - self.data_end()
+        } else {
+            0
+        }
+    }
+
+    /// The file's length at the last look, header and torn tail included.
+    pub fn file_len(&self) -> u64 {
+        self.file_len
+    }
+
+    /// The size of the header in bytes.
+    pub fn header_len(&self) -> u64 {
+        self.header.byte_len()
+    }
+
+    /// The log file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many times the records were mapped (again) since the log was opened: growth
+    /// remaps, nothing else does.
+    pub fn remaps(&self) -> u64 {
+        self.remaps
+    }
+
+    /// One field of every whole record, as a strided view without copying:
+    /// `log.column(Tick::fields().price)`.
+    pub fn column<F: Element>(&self, field: FieldHandle<T, F>) -> Column<'_, F> {
+        Column::from_slice(self.records(), field)
+    }
+
+    /// The field called `name` of every whole record, checked at run time (see
+    /// [`FieldHandle::by_name`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Field`] when `T` has no field `name` of type `F`.
+    pub fn column_by_name<F: Element>(&self, name: &str) -> Result<Column<'_, F>> {
+        Ok(self.column(FieldHandle::by_name(name)?))
+    }
+
+    /// The map of the whole records, for what a [`Memmap`] offers beyond a slice (byte
+    /// views, paging advice); `None` while the log has no whole record.
+    pub fn as_memmap(&self) -> Option<&Memmap<T>> {
+        self.map.as_ref()
+    }
+
+    /// The end of the whole records shown, in file bytes.
+    fn data_end(&self) -> u64 {
+        if self.header_ok {
+            self.header.byte_len() + (self.len() * core::mem::size_of::<T>()) as u64
+        } else {
+            0
+        }
+    }
+
+    /// Adopts `len` (at least `data_end()`) as the file's length: checks a newly complete
+    /// header, and maps again if whole records were added.
+    fn look(&mut self, len: u64) -> Result<()> {
+        let header_len = self.header.byte_len();
+        if !self.header_ok {
+            if len < header_len {
+                // The writer is still writing the header.
+                self.file_len = len;
+                return Ok(());
+            }
+            // `file_len` stays behind until the header passes, so a bad header is reported
+            // by every refresh, not only the first.
+            self.header.verify(&self.file, &self.path)?;
+            self.header_ok = true;
+        }
+        let size = core::mem::size_of::<T>() as u64;
+        let whole =
+            usize::try_from((len - header_len) / size).map_err(|_| Error::ShapeOverflow {
+                path: self.path.clone(),
+                shape: vec![],
+                itemsize: size as usize,
+                offset: header_len,
+            })?;
+        if whole > self.len() {
+            // SAFETY: `open_file` is unsafe for the contract of `Options#safety`; the caller
+            // of `RecordLog::open` promised it for as long as this log lives (writers only
+            // append, nobody truncates below the records shown), and the map is dropped with
+            // the log. The map covers `whole` records, all below the length just read, so no
+            // page of it lies past the end of the file.
+            let map = unsafe {
+                Options::<T>::new()
+                    .offset(header_len)
+                    .shape([whole])
+                    .open_file(&self.file)
+            };
+            let map = match map {
+                Ok(map) => map,
+                // The file shrank between the `fstat` above and the one `open_file` makes.
+                Err(Error::FileTooShort { file_len, .. }) => {
+                    return Err(self.poison(len, file_len));
+                }
+                Err(e) => return Err(e),
+            };
+            self.map = Some(map);
+            self.remaps += 1;
+        }
+        self.file_len = len;
+        Ok(())
+    }
+
+    /// Drops the map without touching it and remembers the shrink.
+    fn poison(&mut self, was: u64, now: u64) -> Error {
+        self.map = None;
+        self.shrunk = Some((was, now));
+        self.shrunk_error(was, now)
+    }
+
+    fn shrunk_error(&self, was: u64, now: u64) -> Error {
+        Error::Shrunk {
+            path: self.path.clone(),
+            was,
+            now,
+        }
+    }
+}
+
+impl<T: Element> Deref for RecordLog<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.records()
+    }
+}
+
+impl<T: Element> AsRef<[T]> for RecordLog<T> {
+    fn as_ref(&self) -> &[T] {
+        self.records()
+    }
+}
+
+impl<'a, T: Element> IntoIterator for &'a RecordLog<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.records().iter()
+    }
+}
+
+impl<T: Element> fmt::Debug for RecordLog<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordLog")
+            .field("path", &self.path)
+            .field("dtype", &T::dtype().descr())
+            .field("header", &self.header)
+            .field("len", &self.len())
+            .field("torn_tail_bytes", &self.torn_tail_bytes())
+            .field("file_len", &self.file_len)
+            .finish()
+    }
+}
+
+impl<T: Element> fmt::Display for RecordLog<T> {
+    /// Prints the whole records the way numpy prints a 1-D array of them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.map {
+            Some(map) => fmt::Display::fmt(map, f),
+            None => f.write_str("[]"),
+        }
+    }
+}
+
+/// How [`RecordLog::follow`] waits: the poll interval and an optional idle timeout.
+///
+/// ```
+/// use std::time::Duration;
+/// use typed_memmap::Follow;
+/// let how = Follow::new().poll_interval(Duration::from_millis(5));
+/// assert_eq!(how.get_poll_interval(), Duration::from_millis(5));
+/// assert_eq!(how.get_idle_timeout(), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Follow {
+    poll_interval: Duration,
+    idle_timeout: Option<Duration>,
+}
+
+impl Default for Follow {
+    fn default() -> Self {
+        Follow::new()
+    }
+}
+
+impl Follow {
+    /// Poll every 50 ms, forever (until the callback breaks).
+    pub fn new() -> Follow {
+        Follow {
+            poll_interval: Duration::from_millis(50),
+            idle_timeout: None,
+        }
+    }
+
+    /// The pause between two looks at an unchanged file.
+    pub fn poll_interval(mut self, every: Duration) -> Follow {
+        self.poll_interval = every;
+        self
+    }
+
+    /// Stop once no record arrived for `timeout`.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Follow {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// The pause between two looks.
+    pub fn get_poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+
+    /// The idle timeout, if any.
+    pub fn get_idle_timeout(&self) -> Option<Duration> {
+        self.idle_timeout
+    }
+}
+
+/// Why [`RecordLog::follow`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowEnd {
+    /// The callback returned [`ControlFlow::Break`].
+    Stopped,
+    /// No record arrived for the idle timeout.
+    Idle,
+}
+
+/// What [`RecordLog::follow`] returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Followed {
+    /// The index of the first record not yet handed to the callback: where to resume.
+    pub next: usize,
+    /// Why it returned.
+    pub end: FollowEnd,
+}

@@ -1,0 +1,430 @@
+//! [`LogWriter`]: appends whole records, syncs, and recovers from a crash.
+
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use super::{check_layout, file_len, write_at, LogHeader};
+use crate::element::{bytes_of, Element};
+use crate::error::{Error, Result};
+
+/// The default buffer: 64 KiB, a few pages per `write`.
+const DEFAULT_CAPACITY: usize = 64 * 1024;
+
+/// Appends `T` records to a log file, through a buffer, in whole records only.
+///
+/// - [`append`](LogWriter::append) and [`append_all`](LogWriter::append_all) buffer records;
+///   a slice larger than the buffer is written directly.
+/// - [`flush`](LogWriter::flush) hands the buffer to the operating system: readers of the
+///   file (a [`RecordLog`](crate::RecordLog) in another process) see the records from then
+///   on, and they survive the death of this process.
+/// - [`sync`](LogWriter::sync) flushes and waits until the records are on the disk
+///   (`fdatasync`): a record is durable, even against a power loss, once `sync` returned.
+/// - Dropping the writer flushes the buffer (errors are ignored: call `flush` to see them)
+///   but does not sync.
+///
+/// Every `write` starts at the end of the last whole record and carries whole records; a
+/// short write is continued, and a failed one is cut back to the last whole record, so the
+/// file ends in a partial record only if the process died inside a `write`. Then
+/// [`open`](LogWriter::open) reports the torn tail and appending waits for
+/// [`recover`](LogWriter::recover). One writer per file: two writers would overwrite each
+/// other's records.
+///
+/// ```
+/// use typed_memmap::{LogHeader, LogWriter};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("seq.log");
+///
+/// let mut w = LogWriter::<u64>::create(&path, Some(b"SEQ1\0\0\0\0"))?;
+/// w.append_all(&[1, 2, 3])?;
+/// w.sync()?;
+/// drop(w);
+///
+/// // A crash left half a record behind.
+/// # use std::io::Write;
+/// std::fs::OpenOptions::new().append(true).open(&path)?.write_all(&[9; 5])?;
+///
+/// let mut w = LogWriter::<u64>::open(&path, LogHeader::exact(*b"SEQ1\0\0\0\0"))?;
+/// assert_eq!(w.torn_tail_bytes(), 5);
+/// assert!(w.append(&4).is_err()); // refuses to write after the torn tail
+/// assert_eq!(w.recover()?, 5); // cut it
+/// w.append(&4)?;
+/// w.flush()?;
+/// assert_eq!(std::fs::metadata(&path)?.len(), 8 + 4 * 8);
+/// # Ok(()) }
+/// ```
+pub struct LogWriter<T> {
+    file: File,
+    path: PathBuf,
+    header_len: u64,
+    /// The end of the last whole record in the file.
+    committed: u64,
+    /// Bytes after `committed` found at `open`, not yet recovered.
+    torn: u64,
+    /// Whole records not yet written.
+    buf: Vec<u8>,
+    capacity: usize,
+    /// Whether the directory entry of a file this writer created is known to be durable.
+    dir_synced: bool,
+    _element: PhantomData<fn(T)>,
+}
+
+impl<T: Element> LogWriter<T> {
+    /// Creates the log at `path` and writes `header` (if any) once.
+    ///
+    /// An existing empty file is used (a writer may have died before writing the header); a
+    /// non-empty one is refused, so that creating a log never destroys one by accident. Use
+    /// [`create_truncate`](LogWriter::create_truncate) to replace a file on purpose.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mode`] when the file exists and is not empty; [`Error::ZeroSizedElement`];
+    /// [`Error::Misaligned`] when the header length is not a multiple of `align_of::<T>()`
+    /// (readers could not map the records); [`Error::Io`].
+    pub fn create(path: impl AsRef<Path>, header: Option<&[u8]>) -> Result<LogWriter<T>> {
+        Self::create_impl(path.as_ref(), header.unwrap_or_default(), false)
+    }
+
+    /// Creates the log at `path` as [`create`](LogWriter::create) does, but empties an
+    /// existing file first.
+    ///
+    /// # Errors
+    ///
+    /// As [`create`](LogWriter::create), without the refusal.
+    ///
+    /// Followers of the old content see the file shrink and get
+    /// [`Error::Shrunk`](crate::Error::Shrunk) from their next
+    /// [`refresh`](crate::RecordLog::refresh).
+    pub fn create_truncate(path: impl AsRef<Path>, header: Option<&[u8]>) -> Result<LogWriter<T>> {
+        Self::create_impl(path.as_ref(), header.unwrap_or_default(), true)
+    }
+
+    fn create_impl(path: &Path, header: &[u8], truncate: bool) -> Result<LogWriter<T>> {
+        let header_len = header.len() as u64;
+        check_layout::<T>(path, header_len)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| Error::io("create", path, e))?;
+        let len = file_len(&file, path)?;
+        if len > 0 {
+            if !truncate {
+                return Err(Error::mode(
+                    path,
+                    format_args!(
+                        "refusing to create a log over an existing {len}-byte file; append to it \
+                         with `LogWriter::open`, or replace it with `LogWriter::create_truncate`"
+                    ),
+                ));
+            }
+            file.set_len(0)
+                .map_err(|e| Error::io("truncate", path, e))?;
+        }
+        let mut writer = LogWriter {
+            file,
+            path: path.to_path_buf(),
+            header_len,
+            committed: 0,
+            torn: 0,
+            buf: Vec::new(),
+            capacity: DEFAULT_CAPACITY,
+            dir_synced: false,
+            _element: PhantomData,
+        };
+        write_all_at(&writer.file, header, 0)
+            .map_err(|(_, e)| Error::io("write the header of", path, e))?;
+        writer.committed = header_len;
+        Ok(writer)
+    }
+
+    /// Opens the log at `path` for appending, after checking its header.
+    ///
+    /// A partial record at the end (left by a crash) is not an error here: it is reported by
+    /// [`torn_tail_bytes`](LogWriter::torn_tail_bytes), and appending refuses until
+    /// [`recover`](LogWriter::recover) has cut it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Header`] when the file is shorter than the header;
+    /// [`Error::HeaderMismatch`] (naming the expected and the found header) when the check
+    /// fails; [`Error::ZeroSizedElement`]; [`Error::Misaligned`]; [`Error::Io`].
+    pub fn open(path: impl AsRef<Path>, header: LogHeader) -> Result<LogWriter<T>> {
+        Self::open_impl(path.as_ref(), &header)
+    }
+
+    fn open_impl(path: &Path, header: &LogHeader) -> Result<LogWriter<T>> {
+        let header_len = header.byte_len();
+        check_layout::<T>(path, header_len)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io("open", path, e))?;
+        let len = file_len(&file, path)?;
+        if len < header_len {
+            return Err(header.too_short(path, len));
+        }
+        header.verify(&file, path)?;
+        let torn = (len - header_len) % core::mem::size_of::<T>() as u64;
+        Ok(LogWriter {
+            file,
+            path: path.to_path_buf(),
+            header_len,
+            committed: len - torn,
+            torn,
+            buf: Vec::new(),
+            capacity: DEFAULT_CAPACITY,
+            dir_synced: true,
+            _element: PhantomData,
+        })
+    }
+
+    /// Sets the buffer size in bytes (default 64 KiB); at least one record is buffered.
+    pub fn with_capacity(mut self, bytes: usize) -> LogWriter<T> {
+        self.capacity = bytes.max(core::mem::size_of::<T>());
+        self
+    }
+
+    /// Appends one record (buffered).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TornTail`] while a torn tail waits for [`recover`](LogWriter::recover);
+    /// [`Error::Io`] when the buffer had to be written and that failed.
+    pub fn append(&mut self, record: &T) -> Result<()> {
+        self.append_all(core::slice::from_ref(record))
+    }
+
+    /// Appends records (buffered; a slice at least as large as the buffer is written
+    /// directly, after what was buffered).
+    ///
+    /// On an I/O error the records that did not reach the file stay buffered, in order, and
+    /// the next [`flush`](LogWriter::flush) tries them again.
+    ///
+    /// # Errors
+    ///
+    /// As [`append`](LogWriter::append).
+    pub fn append_all(&mut self, records: &[T]) -> Result<()> {
+        self.check_torn()?;
+        let bytes = bytes_of(records);
+        if self.buf.len() + bytes.len() > self.capacity {
+            if let Err(e) = self.flush() {
+                self.buf.extend_from_slice(bytes);
+                return Err(e);
+            }
+        }
+        if bytes.len() < self.capacity {
+            self.buf.extend_from_slice(bytes);
+            return Ok(());
+        }
+        let (written, result) = self.write_whole(bytes);
+        if result.is_err() {
+            self.buf.extend_from_slice(&bytes[written..]);
+        }
+        result
+    }
+
+    /// Writes the buffered records to the file (no sync): other processes see them, and
+    /// they survive the death of this process, not a power loss.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`]; the records not written stay buffered.
+    pub fn flush(&mut self) -> Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let mut buf = core::mem::take(&mut self.buf);
+        let (written, result) = self.write_whole(&buf);
+        buf.drain(..written);
+        self.buf = buf;
+        result
+    }
+
+    /// Flushes, then waits until the records are on the disk (`fdatasync`). Every record
+    /// appended before `sync` returned `Ok` survives a crash of the process or the machine.
+    /// The first sync after [`create`](LogWriter::create) also syncs the directory, so that
+    /// the file itself survives.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when writing or syncing failed; then nothing is promised.
+    pub fn sync(&mut self) -> Result<()> {
+        self.flush()?;
+        self.file
+            .sync_data()
+            .map_err(|e| Error::io("sync", &self.path, e))?;
+        if !self.dir_synced {
+            sync_dir(&self.path).map_err(|e| Error::io("sync the directory of", &self.path, e))?;
+            self.dir_synced = true;
+        }
+        Ok(())
+    }
+
+    /// Cuts a partial record at the end of the file (left by a crash inside a `write`) and
+    /// returns how many bytes it cut; 0 when the file ends in a whole record.
+    ///
+    /// The length is read from the file again, so this also repairs a tail that appeared
+    /// after [`open`](LogWriter::open). Buffered records stay buffered.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Header`] when the file is now shorter than its header; [`Error::Io`].
+    pub fn recover(&mut self) -> Result<u64> {
+        let len = file_len(&self.file, &self.path)?;
+        if len < self.header_len {
+            return Err(LogHeader::skip(self.header_len).too_short(&self.path, len));
+        }
+        let tail = (len - self.header_len) % core::mem::size_of::<T>() as u64;
+        if tail > 0 {
+            self.file
+                .set_len(len - tail)
+                .map_err(|e| Error::io("truncate", &self.path, e))?;
+        }
+        self.committed = len - tail;
+        self.torn = 0;
+        Ok(tail)
+    }
+
+    /// The number of records: in the file (whole ones) plus buffered.
+    pub fn len(&self) -> usize {
+        let in_file = (self.committed - self.header_len) as usize;
+        (in_file + self.buf.len()) / core::mem::size_of::<T>()
+    }
+
+    /// Whether the log has no record, in the file or buffered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of records buffered, not yet written to the file.
+    pub fn buffered(&self) -> usize {
+        self.buf.len() / core::mem::size_of::<T>()
+    }
+
+    /// The partial record found at the end of the file by [`open`](LogWriter::open), in
+    /// bytes, until [`recover`](LogWriter::recover) cuts it.
+    pub fn torn_tail_bytes(&self) -> u64 {
+        self.torn
+    }
+
+    /// The size of the header in bytes.
+    pub fn header_len(&self) -> u64 {
+        self.header_len
+    }
+
+    /// The log file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn check_torn(&self) -> Result<()> {
+        if self.torn == 0 {
+            return Ok(());
+        }
+        Err(Error::TornTail {
+            path: self.path.clone(),
+            file_len: self.committed + self.torn,
+            header_len: self.header_len,
+            itemsize: core::mem::size_of::<T>(),
+            tail: self.torn,
+        })
+    }
+
+    /// Writes `bytes` (whole records) at the end of the last whole record. Returns how many
+    /// leading bytes of `bytes` are now in the file as whole records, and the outcome; on
+    /// failure a partial record this call wrote is cut off again.
+    fn write_whole(&mut self, bytes: &[u8]) -> (usize, Result<()>) {
+        let size = core::mem::size_of::<T>();
+        let start = self.committed;
+        match write_all_at(&self.file, bytes, start) {
+            Ok(()) => {
+                self.committed = start + bytes.len() as u64;
+                (bytes.len(), Ok(()))
+            }
+            Err((done, e)) => {
+                let whole = done - done % size;
+                self.committed = start + whole as u64;
+                if whole != done {
+                    // Best effort: if even this fails, `open` + `recover` repair it later.
+                    let _ = self.file.set_len(self.committed);
+                }
+                (whole, Err(Error::io("append to", &self.path, e)))
+            }
+        }
+    }
+}
+
+/// `write_all` at an offset, continuing short writes; on failure, how much was written.
+fn write_all_at(
+    file: &File,
+    bytes: &[u8],
+    offset: u64,
+) -> core::result::Result<(), (usize, io::Error)> {
+    let mut done = 0;
+    while done < bytes.len() {
+        match write_at(file, &bytes[done..], offset + done as u64) {
+            Ok(0) => {
+                let e = io::Error::new(io::ErrorKind::WriteZero, "the disk took no bytes");
+                return Err((done, e));
+            }
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err((done, e)),
+        }
+    }
+    Ok(())
+}
+
+impl<T> Drop for LogWriter<T> {
+    /// Flushes the buffer, ignoring errors (call [`LogWriter::flush`] to see them); does not
+    /// sync.
+    fn drop(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let buf = core::mem::take(&mut self.buf);
+        let start = self.committed;
+        if let Err((done, _)) = write_all_at(&self.file, &buf, start) {
+            let size = core::mem::size_of::<T>().max(1);
+            if done % size != 0 {
+                // Cut the partial record this write left, as `flush` does.
+                let _ = self.file.set_len(start + (done - done % size) as u64);
+            }
+        }
+    }
+}
+
+impl<T: Element> fmt::Debug for LogWriter<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LogWriter")
+            .field("path", &self.path)
+            .field("dtype", &T::dtype().descr())
+            .field("header_len", &self.header_len)
+            .field("len", &self.len())
+            .field("buffered", &self.buffered())
+            .field("torn_tail_bytes", &self.torn)
+            .finish()
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_path: &Path) -> io::Result<()> {
+    // Windows cannot open a directory as a file; NTFS journals the directory entry itself.
+    Ok(())
+}
