@@ -16,7 +16,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use typed_memmap::Record;
-use zerocopy::{FromBytes, Immutable, KnownLayout};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// A 32-byte aligned record, mapped through typed-memmap.
 #[derive(Clone, Copy, Debug, Record)]
@@ -41,7 +41,7 @@ pub struct PackedTick {
 
 /// What a user writes by hand with memmap2 + zerocopy instead of typed-memmap: the same
 /// layout as [`Tick`].
-#[derive(Clone, Copy, Debug, FromBytes, KnownLayout, Immutable)]
+#[derive(Clone, Copy, Debug, FromBytes, IntoBytes, KnownLayout, Immutable)]
 #[repr(C)]
 pub struct ZcTick {
     pub ts: u64,
@@ -192,6 +192,26 @@ pub fn tick(i: usize, rng: &mut XorShift) -> Tick {
         side: (r >> 40) as u32 & 1,
         id: i as u64,
     }
+}
+
+/// The first `len` records of the data set, as typed-memmap records.
+pub fn ticks(len: usize) -> Vec<Tick> {
+    let mut rng = XorShift(42);
+    (0..len).map(|i| tick(i, &mut rng)).collect()
+}
+
+/// The same records as [`ticks`], as the hand-written zerocopy type.
+pub fn zc_ticks(len: usize) -> Vec<ZcTick> {
+    ticks(len)
+        .into_iter()
+        .map(|t| ZcTick {
+            ts: t.ts,
+            price: t.price,
+            qty: t.qty,
+            side: t.side,
+            id: t.id,
+        })
+        .collect()
 }
 
 fn write_aligned(out: &mut dyn Write, len: usize) -> std::io::Result<()> {
