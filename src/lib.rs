@@ -32,16 +32,23 @@
 extern crate self as typed_memmap;
 
 mod array;
+mod bytestr;
+mod datetime;
 mod display;
 pub mod dtype;
+mod dynamic;
 mod element;
 mod error;
 mod map;
+pub mod npy;
 mod options;
 pub mod shape;
 mod value;
 
 pub use array::Array;
+pub use bytestr::{FixedBytes, UnicodeStr};
+pub use datetime::{units, Datetime64, Timedelta64, Unit};
+pub use dynamic::{DynArray, DynField};
 pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
 pub use error::{Error, Result};
