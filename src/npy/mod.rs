@@ -1,4 +1,6 @@
-//! NumPy `.npy` files: open them as maps, read them, create them byte-exact, append in place.
+//! NumPy `.npy` files: open them as maps, read them, create them byte-exact, append in place;
+//! the header (magic, version, the Python-literal dict) and the descr grammar that maps numpy's
+//! dtype descriptors to [`Dtype`](crate::Dtype).
 //!
 //! | NumPy | typed-memmap |
 //! |---|---|
@@ -43,13 +45,14 @@ mod append;
 mod create;
 mod descr;
 mod header;
+mod literal;
 mod open;
 
 pub use append::append;
 pub use create::{create, write, write_iter, write_shaped};
 pub use descr::parse_descr;
 pub use header::{
-    parse_header, read_header, rewrite_shape, write_header, Header, HeaderError,
+    parse_header, read_header, rewrite_shape, write_header, Header, HeaderError, PrefixError,
     DEFAULT_MAX_HEADER_LEN, MAGIC,
 };
 pub use open::{open, open_copy, open_mut, read, NpyOptions};

@@ -1,0 +1,582 @@
+//! numpy's `descr`: the dtype descriptor stored in a `.npy` header, parsed into a [`Dtype`].
+//!
+//! A descr is a Python literal: a type string (`'<f4'`), a subarray tuple (`('<i4', (2, 3))`)
+//! or a list of fields (`[('a', '<i4'), ('b', '>f8', (2,))]`). This module follows
+//! numpy's `descr_to_dtype`: fields get offsets as running sums of item sizes, padding entries
+//! (`''`-named void or subarray fields) are dropped, and type strings are read the way
+//! `np.dtype(str)` reads them, with the same byte-order normalisation (`'<u1'` is `'|u1'`,
+//! `'f8'` and `'=f8'` are native).
+//!
+//! Refused: object dtypes (`'O'`, anywhere), numpy's variable-width `StringDType` (`'T'`), the
+//! dict form (numpy's own reader refuses it too), comma-separated type strings (`'i4,f8'`)
+//! and shape prefixes (`'2i4'`), which numpy never writes, and non-str titles.
+
+use super::literal::{self, Encoding, Lit, Node, SyntaxError};
+use crate::dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
+
+/// numpy caps string and void sizes (and subarray dimensions) at a C `int`.
+const C_INT_MAX: u64 = i32::MAX as u64;
+
+/// Parses descr text, a Python literal as it appears in a `.npy` header, into a [`Dtype`].
+///
+/// `parse_descr(d.descr())` gives back `d` for every dtype, and `parse_descr(x).descr()` is
+/// numpy's `np.dtype(x).descr` text for every descr numpy writes.
+///
+/// ```
+/// use typed_memmap::npy::parse_descr;
+/// let d = parse_descr("[('a', '<u1'), ('b', '>f8', (2,))]").unwrap();
+/// assert_eq!(d.descr(), "[('a', '|u1'), ('b', '>f8', (2,))]");
+/// assert_eq!(d.itemsize(), 17);
+/// ```
+///
+/// # Errors
+/// A message saying what is wrong when the text is not a Python literal, or the literal is not
+/// a descr numpy reads, or the dtype holds Python objects.
+pub fn parse_descr(text: &str) -> Result<Dtype, String> {
+    let node = literal::parse(text.as_bytes(), Encoding::Utf8, false)
+        .map_err(|e| format!("{} (at byte {} of the descr)", e.message, e.at))?;
+    descr_from_node(&node).map_err(|e| e.message)
+}
+
+fn fail<T>(node: &Node, message: impl Into<String>) -> Result<T, SyntaxError> {
+    Err(SyntaxError {
+        at: node.start,
+        message: message.into(),
+    })
+}
+
+/// numpy's `descr_to_dtype` over a parsed literal; errors point at the guilty node.
+pub(crate) fn descr_from_node(node: &Node) -> Result<Dtype, SyntaxError> {
+    match &node.lit {
+        Lit::Str(s) => type_string(s).map_err(|m| SyntaxError {
+            at: node.start,
+            message: m,
+        }),
+        Lit::Tuple(items) => {
+            if items.len() < 2 {
+                return fail(
+                    node,
+                    format!(
+                        "the subarray descr {} needs two items, (type, shape)",
+                        node.repr()
+                    ),
+                );
+            }
+            // numpy reads items 0 and 1 and ignores any further ones.
+            let base = descr_from_node(&items[0])?;
+            with_shape(base, &items[1])
+        }
+        Lit::List(fields) => record(node, fields),
+        Lit::Dict(_) => fail(
+            node,
+            "a dict descr is not read by numpy's .npy reader (it writes fields as a list of \
+             tuples: [('name', '<i4'), ...])",
+        ),
+        _ => fail(
+            node,
+            format!(
+                "descr is not a valid dtype descriptor: {} is {}, expected a str, a list of \
+                 fields or a (type, shape) tuple",
+                node.repr(),
+                node.type_name()
+            ),
+        ),
+    }
+}
+
+/// A subarray shape: an int, or a tuple or list of ints, each in `0..=i32::MAX`.
+fn shape_of(node: &Node) -> Result<Vec<usize>, SyntaxError> {
+    let dim = |n: &Node| -> Result<usize, SyntaxError> {
+        match &n.lit {
+            Lit::Int(v) if (0..=i128::from(C_INT_MAX as i32)).contains(v) => Ok(*v as usize),
+            Lit::Int(v) if *v < 0 => fail(n, format!("negative subarray dimension {v}")),
+            Lit::Int(_) | Lit::BigInt(_) => fail(
+                n,
+                format!(
+                    "subarray dimension {} is larger than numpy's limit {C_INT_MAX}",
+                    n.repr()
+                ),
+            ),
+            _ => fail(
+                n,
+                format!(
+                    "invalid subarray shape: {} is {}, expected an int",
+                    n.repr(),
+                    n.type_name()
+                ),
+            ),
+        }
+    };
+    match &node.lit {
+        Lit::Int(_) | Lit::BigInt(_) => Ok(vec![dim(node)?]),
+        Lit::Tuple(items) | Lit::List(items) => items.iter().map(dim).collect(),
+        _ => fail(
+            node,
+            format!(
+                "invalid subarray shape {}: expected an int or a tuple of ints",
+                node.repr()
+            ),
+        ),
+    }
+}
+
+/// numpy's `np.dtype((base, shape))`: `()` is the base itself, nested subarrays flatten.
+fn with_shape(base: Dtype, shape_node: &Node) -> Result<Dtype, SyntaxError> {
+    let shape = shape_of(shape_node)?;
+    if shape.is_empty() {
+        return Ok(base);
+    }
+    let count = shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .and_then(|n| n.checked_mul(base.itemsize()))
+        .filter(|&n| n <= isize::MAX as usize);
+    if count.is_none() {
+        return fail(
+            shape_node,
+            format!(
+                "subarray of shape {} and item size {} overflows",
+                shape_node.repr(),
+                base.itemsize()
+            ),
+        );
+    }
+    Ok(Dtype::subarray(base, &shape))
+}
+
+fn record(node: &Node, entries: &[Node]) -> Result<Dtype, SyntaxError> {
+    let mut fields: Vec<Field> = Vec::new();
+    let mut offset = 0usize;
+    for entry in entries {
+        let parts = match &entry.lit {
+            Lit::Tuple(p) | Lit::List(p) => p,
+            _ => {
+                return fail(
+                    entry,
+                    format!(
+                        "field {} is {}, expected a tuple (name, type) or (name, type, shape)",
+                        entry.repr(),
+                        entry.type_name()
+                    ),
+                )
+            }
+        };
+        if parts.len() != 2 && parts.len() != 3 {
+            return fail(
+                entry,
+                format!(
+                    "field {} has {} items, expected (name, type) or (name, type, shape)",
+                    entry.repr(),
+                    parts.len()
+                ),
+            );
+        }
+        let mut dtype = descr_from_node(&parts[1])?;
+        if let Some(shape) = parts.get(2) {
+            dtype = with_shape(dtype, shape)?;
+        }
+        let (title, name) = match &parts[0].lit {
+            Lit::Str(n) => (None, n.clone()),
+            Lit::Tuple(tn) if tn.len() == 2 => match (&tn[0].lit, &tn[1].lit) {
+                (Lit::Str(t), Lit::Str(n)) => (Some(t.clone()), n.clone()),
+                (_, Lit::Str(_)) => {
+                    return fail(&tn[0], format!("field title {} is not a str", tn[0].repr()))
+                }
+                _ => return fail(&tn[1], format!("field name {} is not a str", tn[1].repr())),
+            },
+            _ => {
+                return fail(
+                    &parts[0],
+                    format!(
+                        "field name {} must be a str or a (title, name) tuple",
+                        parts[0].repr()
+                    ),
+                )
+            }
+        };
+        let size = dtype.itemsize();
+        // numpy drops `''`-named fields whose type is void without fields: plain void and
+        // every subarray (a subarray's scalar type is void).
+        let is_pad = title.is_none()
+            && name.is_empty()
+            && match &dtype {
+                Dtype::Scalar(s) => s.kind == Kind::Void,
+                Dtype::Subarray(..) => true,
+                Dtype::Record(_) => false,
+            };
+        if !is_pad {
+            for f in &fields {
+                let clash = f.name == name
+                    || f.title.as_deref() == Some(name.as_str())
+                    || title
+                        .as_ref()
+                        .is_some_and(|t| *t == f.name || f.title.as_ref() == Some(t));
+                if clash {
+                    return fail(
+                        &parts[0],
+                        format!(
+                            "field {} repeats a name or title of an earlier field",
+                            parts[0].repr()
+                        ),
+                    );
+                }
+            }
+            if title.as_deref() == Some(name.as_str()) {
+                return fail(
+                    &parts[0],
+                    format!("field {}: the title equals the name", parts[0].repr()),
+                );
+            }
+            fields.push(Field {
+                name,
+                title,
+                offset,
+                dtype,
+            });
+        }
+        offset = match offset
+            .checked_add(size)
+            .filter(|&n| n <= isize::MAX as usize)
+        {
+            Some(o) => o,
+            None => return fail(node, "the record's size overflows"),
+        };
+    }
+    Ok(Dtype::Record(RecordDtype {
+        fields,
+        itemsize: offset,
+    }))
+}
+
+/// What `np.dtype(s)` builds for a type string numpy reads.
+fn type_string(s: &str) -> Result<Dtype, String> {
+    let bad = || {
+        format!(
+            "descr is not a valid dtype descriptor: {}",
+            crate::dtype::py_repr_str(s)
+        )
+    };
+    let body = s.strip_prefix(['<', '>', '|', '=']).unwrap_or(s);
+    if body.starts_with('O') || s == "object" {
+        return Err(format!(
+            "object dtype {}: the data of Python objects is pickled and cannot be mapped",
+            crate::dtype::py_repr_str(s)
+        ));
+    }
+    if let Some(d) = named_type(s) {
+        return Ok(d);
+    }
+    let (order, rest) = match s.as_bytes().first() {
+        Some(b'<') => (ByteOrder::Little, &s[1..]),
+        Some(b'>') => (ByteOrder::Big, &s[1..]),
+        // `|` on a multi-byte number and `=` both mean this machine's order.
+        Some(b'|' | b'=') => (ByteOrder::NATIVE, &s[1..]),
+        _ => (ByteOrder::NATIVE, s),
+    };
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    if rest.contains(',') || rest.starts_with(|c: char| c.is_ascii_digit() || c == '(') {
+        return Err(format!(
+            "{}: comma-separated fields and shape prefixes are not supported in a .npy descr \
+             (numpy never writes them)",
+            bad()
+        ));
+    }
+    let code = rest.as_bytes()[0];
+    let tail = &rest[1..];
+    if code == b'T' {
+        return Err(format!(
+            "{}: numpy's variable-width StringDType holds pointers and cannot be mapped",
+            bad()
+        ));
+    }
+    // Datetime kinds: `M`, `M8`, `M[unit]`, `M8[unit]`.
+    if code == b'M' || code == b'm' {
+        let after = tail.strip_prefix('8').unwrap_or(tail);
+        if after.len() == tail.len() && !tail.is_empty() && !tail.starts_with('[') {
+            return Err(bad());
+        }
+        let unit = if after.is_empty() {
+            TimeUnit {
+                base: None,
+                multiplier: 1,
+            }
+        } else {
+            time_unit(after).ok_or_else(|| {
+                format!(
+                    "invalid datetime unit {} in {}",
+                    after,
+                    crate::dtype::py_repr_str(s)
+                )
+            })?
+        };
+        let kind = if code == b'M' {
+            Kind::Datetime(unit)
+        } else {
+            Kind::Timedelta(unit)
+        };
+        return Ok(Dtype::scalar(kind, order, 8));
+    }
+    let size: Option<u64> = if tail.is_empty() {
+        None
+    } else if tail.bytes().all(|b| b.is_ascii_digit()) && tail.len() <= 12 {
+        tail.parse().ok()
+    } else {
+        return Err(bad());
+    };
+    let scalar = |kind, size| Ok(Dtype::Scalar(Scalar::new(kind, order, size)));
+    match (code, size) {
+        (b'b', Some(1)) | (b'?', None) => scalar(Kind::Bool, 1),
+        (b'i', Some(n @ (1 | 2 | 4 | 8))) | (b'u', Some(n @ (1 | 2 | 4 | 8))) => {
+            let kind = if code == b'i' { Kind::Int } else { Kind::UInt };
+            scalar(kind, n as usize)
+        }
+        (b'f', Some(n @ (2 | 4 | 8 | 16))) => scalar(Kind::Float, n as usize),
+        (b'c', Some(n @ (8 | 16 | 32))) => scalar(Kind::Complex, n as usize),
+        (b'S' | b'a' | b'V', Some(n)) if n <= C_INT_MAX => {
+            let kind = if code == b'V' {
+                Kind::Void
+            } else {
+                Kind::Bytes
+            };
+            scalar(kind, n as usize)
+        }
+        (b'U', Some(n)) if n.saturating_mul(4) <= C_INT_MAX => {
+            scalar(Kind::Unicode, 4 * n as usize)
+        }
+        (b'S' | b'a' | b'V' | b'U', Some(_)) => Err(format!(
+            "{}: the size is larger than numpy's limit of {C_INT_MAX} bytes",
+            bad()
+        )),
+        (b'S' | b'a', None) => scalar(Kind::Bytes, 0),
+        (b'U', None) => scalar(Kind::Unicode, 0),
+        (b'V', None) => scalar(Kind::Void, 0),
+        (b'c', None) => scalar(Kind::Bytes, 1),
+        (c, None) => match char_code(c) {
+            Some((kind, n)) => scalar(kind, n),
+            None => Err(bad()),
+        },
+        _ => Err(bad()),
+    }
+}
+
+/// numpy's one-letter type codes with their sizes on LP64 platforms (Linux, macOS), where
+/// numpy runs its `.npy` files through the same C types.
+fn char_code(c: u8) -> Option<(Kind, usize)> {
+    Some(match c {
+        b'b' => (Kind::Int, 1),
+        b'B' => (Kind::UInt, 1),
+        b'h' => (Kind::Int, 2),
+        b'H' => (Kind::UInt, 2),
+        b'i' => (Kind::Int, 4),
+        b'I' => (Kind::UInt, 4),
+        b'l' | b'q' | b'p' => (Kind::Int, 8),
+        b'L' | b'Q' | b'P' => (Kind::UInt, 8),
+        b'e' => (Kind::Float, 2),
+        b'f' => (Kind::Float, 4),
+        b'd' => (Kind::Float, 8),
+        b'g' => (Kind::Float, 16),
+        b'F' => (Kind::Complex, 8),
+        b'D' => (Kind::Complex, 16),
+        b'G' => (Kind::Complex, 32),
+        _ => return None,
+    })
+}
+
+/// numpy's type names (`'float64'`, `'int'`, `'datetime64[ns]'`); they take no byte-order
+/// prefix and are native.
+fn named_type(s: &str) -> Option<Dtype> {
+    let native = ByteOrder::NATIVE;
+    let sc = |kind, size| Some(Dtype::Scalar(Scalar::new(kind, native, size)));
+    for (prefix, is_dt) in [("datetime64", true), ("timedelta64", false)] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            let unit = if rest.is_empty() {
+                TimeUnit {
+                    base: None,
+                    multiplier: 1,
+                }
+            } else {
+                time_unit(rest)?
+            };
+            let kind = if is_dt {
+                Kind::Datetime(unit)
+            } else {
+                Kind::Timedelta(unit)
+            };
+            return sc(kind, 8);
+        }
+    }
+    match s {
+        "bool" | "bool_" => sc(Kind::Bool, 1),
+        "int8" | "byte" => sc(Kind::Int, 1),
+        "uint8" | "ubyte" => sc(Kind::UInt, 1),
+        "int16" | "short" => sc(Kind::Int, 2),
+        "uint16" | "ushort" => sc(Kind::UInt, 2),
+        "int32" | "intc" => sc(Kind::Int, 4),
+        "uint32" | "uintc" => sc(Kind::UInt, 4),
+        "int64" | "int" | "long" | "longlong" | "intp" => sc(Kind::Int, 8),
+        "uint64" | "uint" | "ulong" | "ulonglong" | "uintp" => sc(Kind::UInt, 8),
+        "float16" | "half" => sc(Kind::Float, 2),
+        "float32" | "single" => sc(Kind::Float, 4),
+        "float64" | "float" | "double" => sc(Kind::Float, 8),
+        "float128" | "longdouble" => sc(Kind::Float, 16),
+        "complex64" | "csingle" => sc(Kind::Complex, 8),
+        "complex128" | "complex" | "cdouble" => sc(Kind::Complex, 16),
+        "complex256" | "clongdouble" => sc(Kind::Complex, 32),
+        "bytes" | "bytes_" => sc(Kind::Bytes, 0),
+        "str" | "str_" | "unicode" => sc(Kind::Unicode, 0),
+        "void" => sc(Kind::Void, 0),
+        _ => None,
+    }
+}
+
+/// `[unit]` or `[Nunit]` (`N` up to `i32::MAX`; `[generic]` is the generic unit).
+fn time_unit(text: &str) -> Option<TimeUnit> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    if inner == "generic" {
+        return Some(TimeUnit {
+            base: None,
+            multiplier: 1,
+        });
+    }
+    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+    let multiplier: u64 = if digits == 0 {
+        1
+    } else if digits <= 10 {
+        inner[..digits].parse().ok().filter(|&m| m <= C_INT_MAX)?
+    } else {
+        return None;
+    };
+    let unit = match &inner[digits..] {
+        "μs" => DateUnit::Micros,
+        u => *DateUnit::ALL.iter().find(|d| d.as_str() == u)?,
+    };
+    Some(TimeUnit {
+        base: Some(unit),
+        multiplier,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expected texts are numpy 2.4's `descr_to_dtype(eval(x)).descr` (or `.str` for
+    /// non-structured dtypes) on a little-endian machine.
+    #[test]
+    fn type_strings_normalise_like_numpy() {
+        let table = [
+            ("'?'", "'|b1'"),
+            ("'bool'", "'|b1'"),
+            ("'>b1'", "'|b1'"),
+            ("'b'", "'|i1'"),
+            ("'B'", "'|u1'"),
+            ("'h'", "'<i2'"),
+            ("'i'", "'<i4'"),
+            ("'L'", "'<u8'"),
+            ("'e'", "'<f2'"),
+            ("'d'", "'<f8'"),
+            ("'g'", "'<f16'"),
+            ("'G'", "'<c32'"),
+            ("'S'", "'|S0'"),
+            ("'U'", "'<U0'"),
+            ("'V'", "'|V0'"),
+            ("'M'", "'<M8'"),
+            ("'c'", "'|S1'"),
+            ("'|i4'", "'<i4'"),
+            ("'=i4'", "'<i4'"),
+            ("'<u1'", "'|u1'"),
+            ("'>S5'", "'|S5'"),
+            ("'|U3'", "'<U3'"),
+            ("'>U3'", "'>U3'"),
+            ("'>V4'", "'|V4'"),
+            ("'|M8'", "'<M8'"),
+            ("'M8[25s]'", "'<M8[25s]'"),
+            ("'m8[3D]'", "'<m8[3D]'"),
+            ("'<M8[0s]'", "'<M8[0s]'"),
+            ("'M8[1s]'", "'<M8[s]'"),
+            ("'M8[01s]'", "'<M8[s]'"),
+            ("'M8[μs]'", "'<M8[us]'"),
+            ("'<M8[generic]'", "'<M8'"),
+            ("'<M8[2147483647s]'", "'<M8[2147483647s]'"),
+            ("'float64'", "'<f8'"),
+            ("'int'", "'<i8'"),
+            ("'complex'", "'<c16'"),
+            ("'longdouble'", "'<f16'"),
+            ("'datetime64[ns]'", "'<M8[ns]'"),
+            ("'timedelta64[25s]'", "'<m8[25s]'"),
+            ("'i04'", "'<i4'"),
+            ("'S05'", "'|S5'"),
+            ("'S2147483647'", "'|S2147483647'"),
+            ("'U536870911'", "'<U536870911'"),
+            ("'>f16'", "'>f16'"),
+            ("('<i4', ())", "'<i4'"),
+            ("[('a', '<i4', ())]", "[('a', '<i4')]"),
+            ("[('a', '<i4', 1)]", "[('a', '<i4', (1,))]"),
+            ("[('a', '<i4', [2, 3])]", "[('a', '<i4', (2, 3))]"),
+            ("[('a', '<i4', (0,))]", "[('a', '<i4', (0,))]"),
+            ("[]", "[]"),
+            ("[('', '|V8')]", "[('', '|V8')]"),
+            ("[('', '|V0')]", "[]"),
+            ("[('', '<i4')]", "[('', '<i4')]"),
+            ("[('', '<i4', (2,))]", "[('', '|V8')]"),
+            ("[['a', '<i4']]", "[('a', '<i4')]"),
+            ("[('a', [])]", "[('a', [])]"),
+            ("[('', '|V4'), ('', '|V4')]", "[('', '|V8')]"),
+            ("[('', '|S4')]", "[('', '|S4')]"),
+            ("[('a', ('|V4', (2,)))]", "[('a', '|V4', (2,))]"),
+            ("[('', ('|V4', (2,)))]", "[('', '|V8')]"),
+            ("[('a', '=i4')]", "[('a', '<i4')]"),
+            ("[('é', '<i4')]", "[('é', '<i4')]"),
+        ];
+        for (input, want) in table {
+            let d = parse_descr(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(d.descr(), want, "input {input}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_numpy_refuses() {
+        let table = [
+            ("'a5x'", "not a valid dtype"),
+            ("'<float64'", "not a valid dtype"),
+            ("'<M8[-1s]'", "invalid datetime unit"),
+            ("'<M8[2147483648s]'", "invalid datetime unit"),
+            ("'f12'", "not a valid dtype"),
+            ("'i3'", "not a valid dtype"),
+            ("'u16'", "not a valid dtype"),
+            ("'b2'", "not a valid dtype"),
+            ("'O'", "object dtype"),
+            ("'|O'", "object dtype"),
+            ("[('a', 'O')]", "object dtype"),
+            ("[('a', [('b', '<O')])]", "object dtype"),
+            ("'object'", "object dtype"),
+            ("'i4,f8'", "comma-separated"),
+            ("'<f4 '", "not a valid dtype"),
+            ("'M16'", "not a valid dtype"),
+            ("'<M8[]'", "invalid datetime unit"),
+            ("'S2147483648'", "larger than"),
+            ("'U536870912'", "larger than"),
+            ("'T'", "StringDType"),
+            ("[('a', '<i4'), ('a', '<f4')]", "repeats"),
+            ("[(('a', 'b'), '<i4'), ('a', '<f4')]", "repeats"),
+            ("[(('b', 'b'), '<i4')]", "title equals"),
+            ("[(1, '<i4')]", "must be a str"),
+            ("[('a', '<i4', (-1,))]", "negative"),
+            ("[('a', '<i4', (2147483648,))]", "limit"),
+            ("[('a', '<i4', True)]", "invalid subarray shape"),
+            ("[('a', '<i4', (2.0,))]", "expected an int"),
+            ("[('a',)]", "1 items"),
+            ("[('a', '<i4', (2,), 4)]", "4 items"),
+            ("{'names': ['a'], 'formats': ['<i4']}", "dict descr"),
+            ("('<i4',)", "two items"),
+            ("3", "is an int"),
+            ("[(('t', 'a', 'x'), '<i4')]", "must be a str"),
+        ];
+        for (input, want) in table {
+            let e = parse_descr(input).expect_err(input);
+            assert!(e.contains(want), "{input}: {e}");
+        }
+    }
+}
