@@ -185,7 +185,12 @@ impl DynArray {
     /// let c_order: Vec<Value> = a.values().collect();
     /// assert_eq!(c_order, [1, 3, 2, 4].map(Value::Int));
     /// ```
-    pub fn from_bytes(dtype: Dtype, shape: Vec<usize>, order: Order, bytes: &[u8]) -> Option<DynArray> {
+    pub fn from_bytes(
+        dtype: Dtype,
+        shape: Vec<usize>,
+        order: Order,
+        bytes: &[u8],
+    ) -> Option<DynArray> {
         let n = element_count(&shape)?.checked_mul(dtype.itemsize())?;
         (n == bytes.len()).then(|| DynArray {
             storage: Storage::owned(bytes),
@@ -581,7 +586,10 @@ mod tests {
     fn typed_views_check_alignment_and_dtype() {
         let bytes: Vec<u8> = (0..16).collect();
         let a = DynArray::from_bytes(u32::dtype(), vec![4], Order::C, &bytes).unwrap();
-        assert_eq!(a.as_typed::<u32>().unwrap()[1], u32::from_ne_bytes([4, 5, 6, 7]));
+        assert_eq!(
+            a.as_typed::<u32>().unwrap()[1],
+            u32::from_ne_bytes([4, 5, 6, 7])
+        );
         assert!(matches!(
             a.as_typed::<f32>(),
             Err(Error::DtypeMismatch { .. })

@@ -24,8 +24,8 @@ use records::*;
 use typed_memmap::byteorder::{BigEndian, F32, F64, I16, I32, I64, U16, U32, U64};
 use typed_memmap::units::*;
 use typed_memmap::{
-    bytes_of, bytes_of_mut, npy, Bool, DateUnit, Datetime64, Dtype, DynArray, Element,
-    FixedBytes, Kind, Order, Timedelta64, TimeUnit, UnicodeStr, Unit, Value,
+    bytes_of, bytes_of_mut, npy, Bool, DateUnit, Datetime64, Dtype, DynArray, Element, FixedBytes,
+    Kind, Order, TimeUnit, Timedelta64, UnicodeStr, Unit, Value,
 };
 
 const CASES: &str = include_str!("npy_numpy/cases.py");
@@ -183,7 +183,10 @@ fn typed_cases() -> Vec<Typed> {
     cases.push(("f2", typed_json::<half::f16>));
     #[cfg(feature = "complex")]
     cases.extend([
-        ("c8", typed_json::<num_complex::Complex<f32>> as fn(&Path) -> String),
+        (
+            "c8",
+            typed_json::<num_complex::Complex<f32>> as fn(&Path) -> String,
+        ),
         ("c16", typed_json::<num_complex::Complex<f64>>),
         ("f_2d_c16", typed_json::<num_complex::Complex<f64>>),
     ]);
@@ -219,7 +222,11 @@ fn numpy_files_read_as_dynarray_and_typed_equal_numpys_values() {
         let in_memory = DynArray::from_npy_bytes(&bytes).unwrap();
         let text = dyn_json(&copied);
         assert_eq!(dyn_json(&mapped), text, "{name}: mapped and copied differ");
-        assert_eq!(dyn_json(&in_memory), text, "{name}: in-memory parse differs");
+        assert_eq!(
+            dyn_json(&in_memory),
+            text,
+            "{name}: in-memory parse differs"
+        );
         assert_eq!(copied.len(), copied.values().count(), "{name}");
         std::fs::write(dir.path().join(format!("{name}.dyn.json")), text).unwrap();
     }
@@ -234,7 +241,11 @@ fn numpy_files_read_as_dynarray_and_typed_equal_numpys_values() {
         std::fs::write(dir.path().join(format!("{name}.typed.json")), text).unwrap();
         typed_names.push(*name);
     }
-    assert!(typed_names.len() >= 60, "only {} typed cases", typed_names.len());
+    assert!(
+        typed_names.len() >= 60,
+        "only {} typed cases",
+        typed_names.len()
+    );
     assert_numpy_agrees(dir.path(), ".typed.json", &typed_names);
 }
 
@@ -301,7 +312,9 @@ impl Created {
         // SAFETY: the test's temp files are not modified while mapped.
         let mut m = unsafe { npy::create::<T>(&path, shape, order) }
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(m.iter().all(|x| bytes_of(std::slice::from_ref(x)).iter().all(|&b| b == 0)));
+        assert!(m
+            .iter()
+            .all(|x| bytes_of(std::slice::from_ref(x)).iter().all(|&b| b == 0)));
         let itemsize = T::dtype().itemsize();
         let mask = value_bytes(&T::dtype());
         for (k, byte) in bytes_of_mut(&mut m).iter_mut().enumerate() {
@@ -487,8 +500,13 @@ fn written_files_are_byte_identical_to_np_save() {
     npy::write(d.join("w_f8.npy"), &[1.5f64, -2.0, f64::NAN]).unwrap();
     let six = [0i32, 1, 2, 3, 4, 5];
     npy::write_shaped(d.join("w_i4_2d_c.npy"), &six, &[2, 3], Order::C).unwrap();
-    npy::write_shaped(d.join("w_i4_2d_f.npy"), &[0i32, 3, 1, 4, 2, 5], &[2, 3], Order::F)
-        .unwrap();
+    npy::write_shaped(
+        d.join("w_i4_2d_f.npy"),
+        &[0i32, 3, 1, 4, 2, 5],
+        &[2, 3],
+        Order::F,
+    )
+    .unwrap();
     npy::write_shaped(d.join("w_u2_col_f.npy"), &[0u16, 1, 2], &[3, 1], Order::F).unwrap();
     npy::write_shaped(d.join("w_u1_1d_f.npy"), &[0u8, 1, 2, 3], &[4], Order::F).unwrap();
     let n = npy::write_iter(d.join("w_iter.npy"), (0..1000u64).map(|i| i * i)).unwrap();

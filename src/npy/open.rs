@@ -438,7 +438,11 @@ mod tests {
                 Dtype::subarray(i4.clone(), &[2]),
                 "subarray shape [3] vs [2]",
             ),
-            (le.clone(), Dtype::subarray(le.clone(), &[2]), "'<f8' vs ('<f8', (2,))"),
+            (
+                le.clone(),
+                Dtype::subarray(le.clone(), &[2]),
+                "'<f8' vs ('<f8', (2,))",
+            ),
         ];
         for (a, b, want) in table {
             assert_eq!(dtype_difference(&a, &b), want);

@@ -220,6 +220,9 @@ pub struct Wide {
 // valid.
 unsafe impl Element for Wide {
     fn dtype() -> Dtype {
-        record(&[("\u{394}x", 0, f32::dtype()), ("\u{540d}", 4, i16::dtype())], 6)
+        record(
+            &[("\u{394}x", 0, f32::dtype()), ("\u{540d}", 4, i16::dtype())],
+            6,
+        )
     }
 }
