@@ -110,10 +110,47 @@ fn write_float(out: &mut String, value: f64, bits: u8) {
     } else if bits == 32 {
         // Shortest digits that round-trip as an `f32` (the value is an exact `f32`).
         let _ = write!(out, "{:?}", value as f32);
+    } else if bits == 16 {
+        let _ = write!(out, "{:?}", shortest_f16(value));
     } else {
-        // Shortest digits that round-trip as an `f64`; exact for half floats too.
+        // Shortest digits that round-trip as an `f64`.
         let _ = write!(out, "{value:?}");
     }
+}
+
+/// The decimal with the fewest significant digits that reads back as the half float `value`
+/// (finite, exact in an `f64`): numpy's repr of a `float16`.
+fn shortest_f16(value: f64) -> f64 {
+    let magnitude = value.abs();
+    // The gap to the neighbours: 2^(e-10) for normal halves, 2^-24 for subnormal ones; below
+    // a power of two the lower neighbour is half as far.
+    let exp = if magnitude >= 2f64.powi(-14) {
+        magnitude.log2().floor() as i32
+    } else {
+        -14
+    };
+    let ulp = 2f64.powi(exp - 10);
+    let is_power_of_two = magnitude == 2f64.powi(exp) && exp > -14;
+    let below = if is_power_of_two {
+        ulp / 4.0
+    } else {
+        ulp / 2.0
+    };
+    let above = ulp / 2.0;
+    for digits in 0..17 {
+        if let Ok(candidate) = format!("{value:.digits$e}").parse::<f64>() {
+            let delta = candidate - value;
+            let inside = if value >= 0.0 {
+                -below < delta && delta < above
+            } else {
+                -above < delta && delta < below
+            };
+            if inside {
+                return candidate;
+            }
+        }
+    }
+    value
 }
 
 /// Writes `s` as a JSON string literal.

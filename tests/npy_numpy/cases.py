@@ -28,6 +28,13 @@ floats = [0.0, -0.0, 0.1, 1.0 / 3.0, -2.5, np.nan, np.inf, -np.inf]
 save('f2', np.array(floats + [65504.0, 6e-8, 1e-5], dtype='<f2'))
 save('f4', np.array(floats + [3.4e38, 1e-45, 1.17549435e-38, 16777217.0], dtype='<f4'))
 save('f8', np.array(floats + [1e300, 5e-324, 2.0 ** 53 + 1, 123456789.125], dtype='<f8'))
+# every half float, and random bit patterns of the wider floats: the JSON digits must
+# round-trip for each one
+save('f2_every_bit_pattern', np.arange(65536, dtype='<u2').view('<f2'))
+bits = np.random.default_rng(7)
+save('f4_random_bits', bits.integers(0, 2 ** 32, 20000, dtype='<u4').view('<f4'))
+save('f8_random_bits', bits.integers(-2 ** 63, 2 ** 63 - 1, 20000, dtype='<i8',
+                                         endpoint=True).view('<f8'))
 save('be_f2', np.array(floats, dtype='>f2'))
 save('be_f4', np.array(floats, dtype='>f4'))
 save('be_f8', np.array(floats, dtype='>f8'))
