@@ -28,9 +28,14 @@ use zerocopy::byteorder::{BigEndian, LittleEndian, F32, F64, I16, I32, I64, U16,
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be mapped from a file: it is not a typed-memmap `Element`",
     label = "not an `Element`",
-    note = "use `typed_memmap::Bool` for `bool`, `u32` for `char`, `u64`/`i64` for `usize`/`isize`, \
-            an integer index or offset for a reference or pointer, and `#[derive(Record)]` on a \
-            `#[repr(C)]` struct"
+    note = "an `Element` is plain data valid for every bit pattern: a number, \
+            `typed_memmap::Bool`, a `typed_memmap::byteorder` type, an array of elements, or a \
+            `#[derive(Record)]` struct",
+    note = "replace `bool` by `typed_memmap::Bool`, `char` by `u32`, `usize`/`isize` by \
+            `u64`/`i64`, an enum by its integer tag, `Option<T>` by `T` and a `Bool` flag, and \
+            a reference, pointer, `Box`, `String` or `Vec` by an integer offset or a fixed-size \
+            array",
+    note = "a struct used as a field needs `#[derive(Record)]` and `#[repr(C)]` itself"
 )]
 pub unsafe trait Element: Copy + 'static {
     /// The numpy dtype of this type.

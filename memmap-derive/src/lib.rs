@@ -1,10 +1,40 @@
-//! The `#[derive(Record)]` macro of `typed-memmap`. Use it through `typed_memmap::Record`.
+//! The `#[derive(Record)]` macro of `typed-memmap`. Use it through `typed_memmap::Record`,
+//! whose documentation lists every check and its error message.
+//!
+//! The derive is a pipeline: [`ast`] parses the struct (with [`attr`] for `#[record(...)]`
+//! and [`repr`] for `#[repr(...)]`), [`validate`] checks the rules that span several fields,
+//! and [`expand`] generates the code, including the compile-time checks that need types.
 
 use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
 
-/// Derives `typed_memmap::Element` for a `#[repr(C)]` struct (filled in by the derive issue).
+mod ast;
+mod attr;
+mod expand;
+mod repr;
+mod validate;
+
+/// Derives `typed_memmap::Element` (with numpy's structured dtype) and typed field handles for
+/// a `#[repr(C)]` struct. See `typed_memmap::Record` for the full documentation.
 #[proc_macro_derive(Record, attributes(record))]
 pub fn derive_record(input: TokenStream) -> TokenStream {
-    let _ = input;
-    TokenStream::new()
+    let input = parse_macro_input!(input as DeriveInput);
+    let mut errors = ast::Errors::default();
+    let record = ast::parse(&input, &mut errors);
+    validate::check(&record, &mut errors);
+    // `repr` is `None` only when an error was recorded; the message below is a backstop.
+    let checked = errors.finish().and_then(|()| {
+        record
+            .repr
+            .ok_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "add `#[repr(C)]`"))
+    });
+    let expanded = match checked {
+        Ok(repr) => expand::record(&record, repr),
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(expand::fallback(&input));
+            out
+        }
+    };
+    expanded.into()
 }

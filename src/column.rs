@@ -1,0 +1,603 @@
+//! [`Column`] and [`ColumnMut`]: one field of every record, as a byte-strided view (numpy's
+//! `arr['price']`), and [`FieldHandle`], the typed handle that names the field.
+//!
+//! A column stores a base pointer, a byte stride (the size of one record), the field's byte
+//! offset and a length. It never makes a reference to a field: fields of packed records may be
+//! unaligned, so values are read and written by copy with unaligned accesses, which compile to
+//! plain loads and stores on the targets we support.
+//!
+//! ```
+//! use typed_memmap::{Column, Record};
+//!
+//! #[derive(Clone, Copy, Record)]
+//! #[repr(C, packed)]
+//! struct Tick {
+//!     ts: u64,
+//!     price: f64,
+//!     side: u8,
+//! }
+//!
+//! let ticks = [
+//!     Tick { ts: 1, price: 10.5, side: 0 },
+//!     Tick { ts: 2, price: 11.0, side: 1 },
+//! ];
+//! let prices = Column::from_slice(&ticks, Tick::fields().price);
+//! assert_eq!(prices.len(), 2);
+//! assert_eq!(prices.stride(), 17);
+//! assert_eq!(prices.get(1), Some(11.0));
+//! assert_eq!(prices.iter().sum::<f64>(), 21.5);
+//! ```
+//!
+//! Failure modes: [`FieldHandle::by_name`] (and the `column_by_name` methods) return
+//! [`Error::Field`] when the element type is not a record, when no field has the name (the
+//! message lists the fields there are), or when the field's dtype is not the dtype of the
+//! requested type.
+
+use core::fmt;
+use core::iter::FusedIterator;
+use core::marker::PhantomData;
+use core::mem::size_of;
+use core::ptr::NonNull;
+
+use crate::array::Array;
+use crate::dtype::{Dtype, RecordDtype};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::map::{Memmap, MemmapMut};
+
+/// A typed handle of a field of type `F` inside a record of type `R`, at a fixed byte
+/// offset. Made by the generated `R::fields()` (`Tick::fields().price`), by
+/// [`FieldHandle::fields`] for nested records (`Ship::fields().pos.fields().x`), or at run
+/// time by [`FieldHandle::by_name`].
+///
+/// Invariant: `offset + size_of::<F>() <= size_of::<R>()`. With `R` and `F` both
+/// [`Element`]s this makes every read of an `F` at that offset of an `R` sound: every byte of
+/// an `R` is initialised and every bit pattern is an `F`.
+pub struct FieldHandle<R, F> {
+    offset: usize,
+    _types: PhantomData<fn(&R) -> F>,
+}
+
+impl<R, F> Clone for FieldHandle<R, F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R, F> Copy for FieldHandle<R, F> {}
+
+impl<R, F> fmt::Debug for FieldHandle<R, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FieldHandle")
+            .field("record", &core::any::type_name::<R>())
+            .field("field", &core::any::type_name::<F>())
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
+impl<R, F> PartialEq for FieldHandle<R, F> {
+    fn eq(&self, other: &Self) -> bool {
+        self.offset == other.offset
+    }
+}
+
+impl<R, F> Eq for FieldHandle<R, F> {}
+
+impl<R, F> FieldHandle<R, F> {
+    /// The byte offset of the field in the record.
+    pub fn offset(self) -> usize {
+        self.offset
+    }
+
+    /// A handle of a field of type `G` at `offset` inside this field.
+    ///
+    /// Used by the code `#[derive(Record)]` generates.
+    ///
+    /// # Safety
+    ///
+    /// `offset + size_of::<G>() <= size_of::<F>()`.
+    #[doc(hidden)]
+    pub unsafe fn project<G>(self, offset: usize) -> FieldHandle<R, G> {
+        FieldHandle {
+            offset: self.offset + offset,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<R> FieldHandle<R, R> {
+    /// The whole record as a "field" at offset 0; the root of the generated handles.
+    pub fn whole() -> Self {
+        FieldHandle {
+            offset: 0,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<R, F: Record> FieldHandle<R, F> {
+    /// The handles of the fields of this nested record, relative to the outer record `R`:
+    /// `Ship::fields().pos.fields().x` is the `x` of the `pos` of every `Ship`.
+    pub fn fields(self) -> F::Fields<R> {
+        F::fields_in(self)
+    }
+}
+
+impl<R: Element, F: Element> FieldHandle<R, F> {
+    /// The handle of the field called `name` (a nested field as `"pos.x"` when no field has
+    /// the dotted name itself), checked at run time against `R`'s dtype.
+    ///
+    /// ```
+    /// # use typed_memmap::{FieldHandle, Record};
+    /// #[derive(Clone, Copy, Record)]
+    /// #[repr(C)]
+    /// struct Tick { ts: u64, price: f64 }
+    ///
+    /// let price = FieldHandle::<Tick, f64>::by_name("price")?;
+    /// assert_eq!(price, Tick::fields().price);
+    /// let err = FieldHandle::<Tick, f64>::by_name("prise").unwrap_err();
+    /// assert!(err.to_string().contains("`ts`, `price`"));
+    /// # Ok::<(), typed_memmap::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Field`] when `R` is not a record, when it has no field `name` (the message
+    /// lists the fields it has), or when the field's dtype is not `F`'s.
+    pub fn by_name(name: &str) -> Result<Self> {
+        let record_dtype = R::dtype();
+        let record = record_dtype.as_record().ok_or_else(|| Error::Field {
+            message: format!(
+                "`{}` (dtype {}) is not a record, so it has no field `{name}`",
+                core::any::type_name::<R>(),
+                record_dtype.descr()
+            ),
+        })?;
+        let (offset, dtype) = find_field(record, name).ok_or_else(|| Error::Field {
+            message: format!(
+                "no field `{name}` in `{}`; its fields are {}",
+                core::any::type_name::<R>(),
+                field_list(record)
+            ),
+        })?;
+        let wanted = F::dtype();
+        if dtype != wanted {
+            return Err(Error::Field {
+                message: format!(
+                    "field `{name}` of `{}` has dtype {}, but `{}` has dtype {}: ask for a \
+                     column of a type with the field's dtype",
+                    core::any::type_name::<R>(),
+                    dtype.descr(),
+                    core::any::type_name::<F>(),
+                    wanted.descr()
+                ),
+            });
+        }
+        // The `Element` contract of `R` already puts the field inside the record; checking
+        // it again keeps the handle's invariant local to this function.
+        match offset.checked_add(size_of::<F>()) {
+            Some(end) if end <= size_of::<R>() => Ok(FieldHandle {
+                offset,
+                _types: PhantomData,
+            }),
+            _ => Err(Error::Field {
+                message: format!(
+                    "field `{name}` of `{}` at offset {offset} does not fit in its {} bytes",
+                    core::any::type_name::<R>(),
+                    size_of::<R>()
+                ),
+            }),
+        }
+    }
+}
+
+fn find_field(record: &RecordDtype, name: &str) -> Option<(usize, Dtype)> {
+    if let Some(f) = record.field(name) {
+        return Some((f.offset, f.dtype.clone()));
+    }
+    let (head, rest) = name.split_once('.')?;
+    let outer = record.field(head)?;
+    let (offset, dtype) = find_field(outer.dtype.as_record()?, rest)?;
+    Some((outer.offset + offset, dtype))
+}
+
+fn field_list(record: &RecordDtype) -> String {
+    let names: Vec<String> = record
+        .fields
+        .iter()
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// A record type with typed field handles, implemented by `#[derive(Record)]`.
+///
+/// The derive also gives the type an inherent `fields()` function, so users rarely name this
+/// trait: `Tick::fields().price`.
+pub trait Record: Sized {
+    /// The generated struct of handles, one public field per named field of the record, each a
+    /// [`FieldHandle<Root, _>`].
+    type Fields<Root>: Copy;
+
+    /// The handles of this record's fields, inside `parent` (a field of type `Self` of a
+    /// record `Root`, or the whole record).
+    fn fields_in<Root>(parent: FieldHandle<Root, Self>) -> Self::Fields<Root>;
+}
+
+/// One field of every record of a slice or a map, read by value: numpy's `arr['price']`.
+///
+/// Made by `column(handle)` on [`Memmap`], [`MemmapMut`] and [`Array`], by
+/// [`Column::from_slice`], or by name with `column_by_name`.
+pub struct Column<'a, F> {
+    // Invariant: for every `i < len`, the `size_of::<F>()` bytes at
+    // `base + i * stride + offset` lie inside one allocation that is borrowed shared for `'a`
+    // (not written during `'a`), are initialised, and form a valid `F` whatever their values.
+    base: NonNull<u8>,
+    stride: usize,
+    offset: usize,
+    len: usize,
+    _borrow: PhantomData<&'a [u8]>,
+    _field: PhantomData<F>,
+}
+
+// SAFETY: a `Column` only reads `F` values out of memory borrowed shared for `'a`, like a
+// `&'a [R]` of `Element` records, which is `Send` and `Sync` (elements have no interior
+// mutability and no pointers).
+unsafe impl<F: Element> Send for Column<'_, F> {}
+// SAFETY: as for `Send`: shared reads of plain data from several threads are sound.
+unsafe impl<F: Element> Sync for Column<'_, F> {}
+
+impl<F> Clone for Column<'_, F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for Column<'_, F> {}
+
+impl<'a, F: Element> Column<'a, F> {
+    /// The field `field` of every record of `records`.
+    pub fn from_slice<R: Element>(records: &'a [R], field: FieldHandle<R, F>) -> Self {
+        Column {
+            base: NonNull::from(records).cast::<u8>(),
+            stride: size_of::<R>(),
+            offset: field.offset,
+            len: records.len(),
+            _borrow: PhantomData,
+            _field: PhantomData,
+        }
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The distance in bytes between the field of two consecutive records (numpy's
+    /// `arr['price'].strides[0]`): the record size.
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// The byte offset of the field in its record.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The field of record `index`, or `None` past the end.
+    #[inline]
+    pub fn get(&self, index: usize) -> Option<F> {
+        if index < self.len {
+            // SAFETY: `index < len`, the precondition of `read`.
+            Some(unsafe { self.read(index) })
+        } else {
+            None
+        }
+    }
+
+    /// The field of the first record.
+    pub fn first(&self) -> Option<F> {
+        self.get(0)
+    }
+
+    /// The field of the last record.
+    pub fn last(&self) -> Option<F> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// # Safety
+    ///
+    /// `index < self.len`.
+    #[inline]
+    unsafe fn read(&self, index: usize) -> F {
+        // SAFETY: `index < len` (caller), so by the struct invariant the field of record
+        // `index` lies inside the borrowed allocation: `index * stride + offset` is at most its
+        // size, which is `<= isize::MAX`, so the sum neither overflows nor leaves it.
+        let field = unsafe { self.base.as_ptr().add(index * self.stride + self.offset) };
+        // SAFETY: the `size_of::<F>()` bytes at `field` are inside the allocation, initialised,
+        // not written during `'a`, and valid for `F` (struct invariant); `read_unaligned` needs
+        // no alignment, so fields of packed records are fine.
+        unsafe { field.cast::<F>().read_unaligned() }
+    }
+
+    /// An iterator over the field of every record, front to back.
+    pub fn iter(&self) -> ColumnIter<'a, F> {
+        ColumnIter {
+            column: *self,
+            front: 0,
+            back: self.len,
+        }
+    }
+
+    /// The values, copied into a `Vec`.
+    pub fn to_vec(&self) -> Vec<F> {
+        self.iter().collect()
+    }
+}
+
+impl<F: Element + fmt::Debug> fmt::Debug for Column<'_, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a, F: Element> IntoIterator for Column<'a, F> {
+    type Item = F;
+    type IntoIter = ColumnIter<'a, F>;
+    fn into_iter(self) -> ColumnIter<'a, F> {
+        self.iter()
+    }
+}
+
+impl<'a, F: Element> IntoIterator for &Column<'a, F> {
+    type Item = F;
+    type IntoIter = ColumnIter<'a, F>;
+    fn into_iter(self) -> ColumnIter<'a, F> {
+        self.iter()
+    }
+}
+
+/// The iterator of [`Column::iter`]: yields the field of each record by value.
+#[derive(Clone)]
+pub struct ColumnIter<'a, F> {
+    column: Column<'a, F>,
+    // Invariant: `front <= back <= column.len`.
+    front: usize,
+    back: usize,
+}
+
+impl<F: Element> Iterator for ColumnIter<'_, F> {
+    type Item = F;
+
+    #[inline]
+    fn next(&mut self) -> Option<F> {
+        if self.front < self.back {
+            let i = self.front;
+            self.front += 1;
+            // SAFETY: `i < back <= len`.
+            Some(unsafe { self.column.read(i) })
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+
+    fn nth(&mut self, n: usize) -> Option<F> {
+        self.front = self.front.saturating_add(n).min(self.back);
+        self.next()
+    }
+}
+
+impl<F: Element> DoubleEndedIterator for ColumnIter<'_, F> {
+    #[inline]
+    fn next_back(&mut self) -> Option<F> {
+        if self.front < self.back {
+            self.back -= 1;
+            // SAFETY: `back < old back <= len`.
+            Some(unsafe { self.column.read(self.back) })
+        } else {
+            None
+        }
+    }
+}
+
+impl<F: Element> ExactSizeIterator for ColumnIter<'_, F> {}
+
+impl<F: Element> FusedIterator for ColumnIter<'_, F> {}
+
+/// One field of every record, writable: reads by value, writes with [`set`](Self::set),
+/// [`fill`](Self::fill) and [`update`](Self::update).
+pub struct ColumnMut<'a, F> {
+    // Invariant: as `Column`'s, with the allocation borrowed uniquely for `'a`, so writes are
+    // allowed and nothing else reads or writes it meanwhile; any bytes written keep every
+    // record valid, because records are `Element`s (every bit pattern valid).
+    base: NonNull<u8>,
+    stride: usize,
+    offset: usize,
+    len: usize,
+    _borrow: PhantomData<&'a mut [u8]>,
+    _field: PhantomData<F>,
+}
+
+// SAFETY: a `ColumnMut` is a unique borrow of plain-data records, like `&'a mut [R]`, which is
+// `Send` when the data is; `Element`s have no pointers and no interior mutability.
+unsafe impl<F: Element> Send for ColumnMut<'_, F> {}
+// SAFETY: shared access to a `ColumnMut` only reads (`&self` methods), like `&&mut [R]`.
+unsafe impl<F: Element> Sync for ColumnMut<'_, F> {}
+
+impl<'a, F: Element> ColumnMut<'a, F> {
+    /// The field `field` of every record of `records`, writable.
+    pub fn from_slice_mut<R: Element>(records: &'a mut [R], field: FieldHandle<R, F>) -> Self {
+        let len = records.len();
+        ColumnMut {
+            base: NonNull::from(records).cast::<u8>(),
+            stride: size_of::<R>(),
+            offset: field.offset,
+            len,
+            _borrow: PhantomData,
+            _field: PhantomData,
+        }
+    }
+
+    /// A read-only view of the same column, for `get`, `iter` and `to_vec`.
+    pub fn as_column(&self) -> Column<'_, F> {
+        Column {
+            base: self.base,
+            stride: self.stride,
+            offset: self.offset,
+            len: self.len,
+            _borrow: PhantomData,
+            _field: PhantomData,
+        }
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The field of record `index`, or `None` past the end.
+    pub fn get(&self, index: usize) -> Option<F> {
+        self.as_column().get(index)
+    }
+
+    /// An iterator over the values (a read-only view; see [`as_column`](Self::as_column)).
+    pub fn iter(&self) -> ColumnIter<'_, F> {
+        self.as_column().iter()
+    }
+
+    /// The values, copied into a `Vec`.
+    pub fn to_vec(&self) -> Vec<F> {
+        self.as_column().to_vec()
+    }
+
+    /// # Safety
+    ///
+    /// `index < self.len`.
+    #[inline]
+    unsafe fn write(&mut self, index: usize, value: F) {
+        // SAFETY: `index < len` (caller): the field of record `index` is inside the
+        // allocation, and the offset computation stays in it (as in `Column::read`).
+        let field = unsafe { self.base.as_ptr().add(index * self.stride + self.offset) };
+        // SAFETY:
+        // - the `size_of::<F>()` bytes at `field` are inside the allocation (above);
+        // - the allocation is borrowed uniquely for `'a` and `&mut self` is unique, so no
+        //   reference to these bytes is alive; `write_unaligned` needs no alignment;
+        // - the record stays valid whatever is written, being an `Element`.
+        unsafe { field.cast::<F>().write_unaligned(value) };
+    }
+
+    /// Sets the field of record `index` to `value`.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= len()`, like slice indexing; use [`try_set`](Self::try_set) to get
+    /// `None` instead.
+    pub fn set(&mut self, index: usize, value: F) {
+        if self.try_set(index, value).is_none() {
+            panic!("column index {index} out of range for length {}", self.len);
+        }
+    }
+
+    /// Sets the field of record `index` to `value` and returns the value it had, or returns
+    /// `None` and writes nothing if `index >= len()`.
+    pub fn try_set(&mut self, index: usize, value: F) -> Option<F> {
+        let old = self.get(index)?;
+        // SAFETY: `get` returned a value, so `index < len`.
+        unsafe { self.write(index, value) };
+        Some(old)
+    }
+
+    /// Sets the field of every record to `value`.
+    pub fn fill(&mut self, value: F) {
+        for i in 0..self.len {
+            // SAFETY: `i < len`.
+            unsafe { self.write(i, value) };
+        }
+    }
+
+    /// Replaces the field of every record by `f(old value)`, in place.
+    pub fn update(&mut self, mut f: impl FnMut(F) -> F) {
+        for i in 0..self.len {
+            // SAFETY: `i < len`.
+            let old = unsafe { self.as_column().read(i) };
+            // SAFETY: `i < len`.
+            unsafe { self.write(i, f(old)) };
+        }
+    }
+}
+
+impl<F: Element + fmt::Debug> fmt::Debug for ColumnMut<'_, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.as_column(), f)
+    }
+}
+
+macro_rules! column_methods {
+    ($($ty:ident),*) => {$(
+        impl<T: Element> $ty<T> {
+            /// The field `field` of every element, as a strided view: `Tick::fields().price`.
+            pub fn column<F: Element>(&self, field: FieldHandle<T, F>) -> Column<'_, F> {
+                Column::from_slice(core::ops::Deref::deref(self), field)
+            }
+
+            /// The field called `name` (checked at run time against the dtype) of every
+            /// element, as a strided view.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Field`] as [`FieldHandle::by_name`]: `T` is not a record, has no such
+            /// field (the message lists the fields), or the field's dtype is not `F`'s.
+            pub fn column_by_name<F: Element>(&self, name: &str) -> Result<Column<'_, F>> {
+                Ok(self.column(FieldHandle::by_name(name)?))
+            }
+        }
+    )*};
+}
+
+column_methods!(Memmap, MemmapMut, Array);
+
+macro_rules! column_mut_methods {
+    ($($ty:ident),*) => {$(
+        impl<T: Element> $ty<T> {
+            /// The field `field` of every element, as a writable strided view.
+            pub fn column_mut<F: Element>(&mut self, field: FieldHandle<T, F>) -> ColumnMut<'_, F> {
+                ColumnMut::from_slice_mut(core::ops::DerefMut::deref_mut(self), field)
+            }
+
+            /// The field called `name` of every element, writable.
+            ///
+            /// # Errors
+            ///
+            /// As [`column_by_name`](Self::column_by_name).
+            pub fn column_by_name_mut<F: Element>(
+                &mut self,
+                name: &str,
+            ) -> Result<ColumnMut<'_, F>> {
+                Ok(self.column_mut(FieldHandle::by_name(name)?))
+            }
+        }
+    )*};
+}
+
+column_mut_methods!(MemmapMut, Array);

@@ -1,0 +1,9 @@
+use typed_memmap::Record;
+
+#[derive(Clone, Copy, Record)]
+#[repr(C)]
+struct S {
+    c: char,
+}
+
+fn main() {}

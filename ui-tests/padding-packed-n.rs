@@ -1,0 +1,10 @@
+use typed_memmap::Record;
+
+#[derive(Clone, Copy, Record)]
+#[repr(C, packed(2))]
+struct S {
+    a: u8,
+    b: u32,
+}
+
+fn main() {}
