@@ -187,11 +187,13 @@ pub struct Scalar {
 
 impl Scalar {
     /// A scalar, with the byte order normalised the way numpy does: one-byte numbers, byte
-    /// strings and void are `|` whatever order was asked.
+    /// strings and void are `|` whatever order was asked, and `|` asked for a kind whose
+    /// order matters means this machine's order (numpy reads `'|i4'` as `'<i4'` on x86).
     pub fn new(kind: Kind, order: ByteOrder, size: usize) -> Scalar {
         let order = match kind {
             Kind::Bytes | Kind::Void => ByteOrder::NotApplicable,
             Kind::Bool | Kind::Int | Kind::UInt if size == 1 => ByteOrder::NotApplicable,
+            _ if order == ByteOrder::NotApplicable => ByteOrder::NATIVE,
             _ => order,
         };
         Scalar { kind, order, size }
@@ -404,9 +406,10 @@ pub(crate) fn py_repr_shape(shape: &[usize]) -> String {
 /// Python's `repr()` of a `str`: single quotes unless the text holds `'` and no `"`,
 /// backslash escapes for the quote, `\\`, `\t`, `\n`, `\r` and non-printable characters.
 ///
-/// Printability follows Python's `str.isprintable` for the control and separator
-/// characters; other non-printable code points (unassigned, private use, format characters
-/// beyond the soft hyphen) are written as themselves.
+/// Printability follows Python's `str.isprintable`: control, format (Unicode 14's list),
+/// surrogate, private-use, line/paragraph separator and space characters other than `' '` are
+/// escaped. Unassigned code points, which Python also escapes, are written as themselves (that
+/// needs the Unicode tables and depends on Python's Unicode version).
 pub(crate) fn py_repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -444,12 +447,33 @@ pub(crate) fn py_repr_str(s: &str) -> String {
 
 fn python_printable(c: char) -> bool {
     let cp = c as u32;
-    !(cp < 0x20
-        || (0x7f..=0xa0).contains(&cp)
-        || cp == 0xad
-        || c.is_whitespace() && c != ' '
-        || (0xd800..=0xdfff).contains(&cp)
-        || matches!(cp, 0x2028 | 0x2029 | 0x200b..=0x200f | 0x2060..=0x2064 | 0xfeff))
+    let control = cp < 0x20 || (0x7f..=0x9f).contains(&cp);
+    let separator = c.is_whitespace() && c != ' ';
+    let format = matches!(
+        cp,
+        0xad | 0x600..=0x605
+            | 0x61c
+            | 0x6dd
+            | 0x70f
+            | 0x890..=0x891
+            | 0x8e2
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x202a..=0x202e
+            | 0x2060..=0x2064
+            | 0x2066..=0x206f
+            | 0xfeff
+            | 0xfff9..=0xfffb
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x13438
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+    );
+    let private_use = matches!(cp, 0xe000..=0xf8ff | 0xf_0000..=0xf_fffd | 0x10_0000..=0x10_fffd);
+    !(control || separator || format || private_use)
 }
 
 #[cfg(test)]

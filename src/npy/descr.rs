@@ -14,6 +14,17 @@
 use super::literal::{self, Encoding, Lit, Node, SyntaxError};
 use crate::dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 
+/// numpy's `NPY_MAXDIMS`: arrays and subarrays have at most this many dimensions.
+pub(crate) const MAX_DIMS: usize = 64;
+
+/// The number of dimensions a subarray dtype adds (0 for other dtypes).
+pub(crate) fn base_rank(d: &Dtype) -> usize {
+    match d {
+        Dtype::Subarray(_, shape) => shape.len(),
+        _ => 0,
+    }
+}
+
 /// numpy caps string and void sizes (and subarray dimensions) at a C `int`.
 const C_INT_MAX: u64 = i32::MAX as u64;
 
@@ -125,6 +136,13 @@ fn with_shape(base: Dtype, shape_node: &Node) -> Result<Dtype, SyntaxError> {
     let shape = shape_of(shape_node)?;
     if shape.is_empty() {
         return Ok(base);
+    }
+    let rank = shape.len() + base_rank(&base);
+    if rank > MAX_DIMS {
+        return fail(
+            shape_node,
+            format!("a subarray of {rank} dimensions; numpy allows at most {MAX_DIMS}"),
+        );
     }
     let count = shape
         .iter()
@@ -284,6 +302,9 @@ fn type_string(s: &str) -> Result<Dtype, String> {
         ));
     }
     let code = rest.as_bytes()[0];
+    if !code.is_ascii() {
+        return Err(bad());
+    }
     let tail = &rest[1..];
     if code == b'T' {
         return Err(format!(
@@ -578,5 +599,21 @@ mod tests {
             let e = parse_descr(input).expect_err(input);
             assert!(e.contains(want), "{input}: {e}");
         }
+    }
+
+    #[test]
+    fn subarrays_have_at_most_64_dimensions() {
+        let dims = |n: usize| format!("({})", "1, ".repeat(n));
+        assert_eq!(
+            parse_descr(&format!("('<i4', {})", dims(64)))
+                .unwrap()
+                .itemsize(),
+            4
+        );
+        let e = parse_descr(&format!("('<i4', {})", dims(65))).unwrap_err();
+        assert!(e.contains("65 dimensions"), "{e}");
+        // Nested subarrays count together.
+        let e = parse_descr(&format!("[('a', ('<i4', {}), {})]", dims(60), dims(5))).unwrap_err();
+        assert!(e.contains("65 dimensions"), "{e}");
     }
 }

@@ -22,7 +22,7 @@
 use std::fmt;
 use std::io::{self, Read};
 
-use super::descr::descr_from_node;
+use super::descr::{base_rank, descr_from_node, MAX_DIMS};
 use super::literal::{self, Encoding, Lit, Node};
 use crate::dtype::{py_repr_shape, Dtype};
 
@@ -343,8 +343,19 @@ fn interpret(
         at: (base + e.at) as u64,
         message: format!("invalid descr: {}", e.message),
     })?;
+    let rank = shape_vec.len() + base_rank(&dtype);
+    if rank > MAX_DIMS {
+        return herr(
+            at(shape),
+            format!(
+                "the array has {rank} dimensions (shape and subarray dtype); numpy allows at \
+                 most {MAX_DIMS}"
+            ),
+        );
+    }
     let itemsize = dtype.itemsize();
-    // numpy skips zero dimensions when it checks the size; a zero anywhere means no data.
+    // Like numpy, the product of the non-zero dimensions must fit even when a zero makes
+    // the array empty.
     let bytes = shape_vec
         .iter()
         .filter(|&&d| d != 0)
@@ -413,31 +424,27 @@ pub fn parse_header(bytes: &[u8], max_header_len: usize) -> Result<Header, Heade
     match Header::parse_prefix(bytes, max_header_len) {
         Ok(h) => Ok(h),
         Err(PrefixError::Invalid(e)) => Err(e),
-        Err(PrefixError::NeedMore(n)) => Err(eof_error(n, bytes.len())),
+        Err(PrefixError::NeedMore(n)) => Err(eof_error(n, bytes)),
     }
 }
 
-/// The error for a file that ends after `got` bytes where `needed` are required.
-fn eof_error(needed: usize, got: usize) -> HeaderError {
-    let what = match needed {
-        8 => "the magic string and version",
-        10 | 12 => "the header length",
-        _ => "the header",
+/// The error for a file whose first bytes are `bytes` where `needed` bytes are required.
+fn eof_error(needed: usize, bytes: &[u8]) -> HeaderError {
+    let got = bytes.len();
+    let text_start = if bytes.get(6) == Some(&1) { 10 } else { 12 };
+    let (what, start) = if needed <= 8 {
+        ("the magic string and version", 0)
+    } else if needed <= text_start {
+        ("the header length", 8)
+    } else {
+        ("the header", text_start)
     };
-    let start = match needed {
-        8 => 0,
-        10 | 12 => 8,
-        _ if got >= 12 && needed > 12 => 12,
-        _ => 10,
-    };
-    // `start` is a guess when the preamble is incomplete, but those cases are 8/10/12.
-    let start = start.min(got);
     HeaderError {
         at: got as u64,
         message: format!(
             "the file ends inside {what}: expected {} bytes, got {}",
             needed - start,
-            got - start
+            got.saturating_sub(start)
         ),
     }
 }
@@ -471,7 +478,7 @@ fn read_header_dyn(reader: &mut dyn Read, max_header_len: usize) -> Result<Heade
             // Let the parser report a bad magic or version before the EOF.
             return match Header::parse_prefix(&buf, max_header_len) {
                 Err(PrefixError::Invalid(e)) => Err(e),
-                _ => Err(eof_error(needed, buf.len())),
+                _ => Err(eof_error(needed, &buf)),
             };
         }
         match Header::parse_prefix(&buf, max_header_len) {
