@@ -107,6 +107,114 @@ fn typed_json<T: Element>(path: &Path) -> String {
 
 type Typed = (&'static str, fn(&Path) -> String);
 
+/// The same records as in `records.rs`, written with `#[derive(Record)]` instead of by hand.
+mod derived {
+    use typed_memmap::byteorder::{BigEndian, F64, I32};
+    use typed_memmap::units::Seconds;
+    use typed_memmap::{Bool, Datetime64, FixedBytes, Record, UnicodeStr};
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Simple {
+        pub a: i32,
+        pub b: f64,
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C)]
+    pub struct BigEndianRec {
+        pub x: I32<BigEndian>,
+        pub y: F64<BigEndian>,
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C)]
+    pub struct Aligned {
+        pub a: i8,
+        pub _pad0: [u8; 3],
+        pub b: i32,
+        pub c: i8,
+        pub _pad1: [u8; 3],
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Gaps {
+        pub _pad0: u8,
+        pub a: i32,
+        pub _pad1: u8,
+        pub b: i32,
+        pub _pad2: [u8; 2],
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Inner {
+        pub b: i16,
+        pub c: u8,
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Nested {
+        pub a: Inner,
+        pub d: f32,
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Sub {
+        pub x: [i32; 2],
+        pub y: [[f64; 2]; 2],
+        pub z: u8,
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C)]
+    pub struct Cafe {
+        #[record(rename = "caf\u{e9}")]
+        pub cafe: i32,
+    }
+
+    #[derive(Record, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Wide {
+        #[record(rename = "\u{394}x")]
+        pub dx: f32,
+        #[record(rename = "\u{540d}")]
+        pub name: i16,
+    }
+
+    /// `rec_mixed` without its `V3` field, which has no Rust type: numpy's
+    /// `[('name', 'S4'), ('u', '<U2'), ('when', '<M8[s]'), ('ok', '?')]`.
+    #[derive(Record, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Mixed {
+        pub name: FixedBytes<4>,
+        pub u: UnicodeStr<2>,
+        pub when: Datetime64<Seconds>,
+        pub ok: Bool,
+    }
+}
+
+/// The structured cases of `cases.py`, typed with `#[derive(Record)]` structs.
+fn derived_cases() -> Vec<Typed> {
+    vec![
+        ("rec_simple", typed_json::<derived::Simple>),
+        ("rec_be", typed_json::<derived::BigEndianRec>),
+        ("rec_aligned_padded", typed_json::<derived::Aligned>),
+        ("rec_gaps", typed_json::<derived::Gaps>),
+        ("rec_nested", typed_json::<derived::Nested>),
+        ("rec_subarray", typed_json::<derived::Sub>),
+        ("rec_latin1_name", typed_json::<derived::Cafe>),
+        ("rec_unicode_names_v3", typed_json::<derived::Wide>),
+        ("rec_mixed_typed", typed_json::<derived::Mixed>),
+        ("rec_2d_f", typed_json::<derived::Simple>),
+        ("rec_scalar", typed_json::<derived::Simple>),
+        ("rec_v3", typed_json::<derived::Simple>),
+    ]
+}
+
 /// The cases of `cases.py` that have a Rust element type.
 fn typed_cases() -> Vec<Typed> {
     let mut cases: Vec<Typed> = vec![
@@ -450,6 +558,9 @@ fn created_files_are_byte_identical_to_open_memmap() {
     c.add::<Titled>(d, "rec_titled", &[1], Order::C);
     c.add::<Cafe>(d, "rec_latin1", &[2], Order::C);
     c.add::<Wide>(d, "rec_v3", &[2], Order::C);
+    c.add::<derived::Aligned>(d, "derived_aligned", &[3], Order::C);
+    c.add::<derived::Mixed>(d, "derived_mixed_2d", &[2, 2], Order::C);
+    c.add::<derived::Wide>(d, "derived_v3", &[1], Order::C);
     #[cfg(feature = "f16")]
     c.add::<half::f16>(d, "f2", &[3], Order::C);
     #[cfg(feature = "complex")]
