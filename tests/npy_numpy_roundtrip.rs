@@ -355,6 +355,18 @@ fn numpy_files_read_as_dynarray_and_typed_equal_numpys_values() {
         typed_names.len()
     );
     assert_numpy_agrees(dir.path(), ".typed.json", &typed_names);
+
+    let mut derived_names = Vec::new();
+    for (name, dump) in derived_cases() {
+        assert!(
+            names.contains(&name),
+            "derived case {name} is not in cases.py"
+        );
+        let path = dir.path().join(format!("{name}.npy"));
+        std::fs::write(dir.path().join(format!("{name}.derived.json")), dump(&path)).unwrap();
+        derived_names.push(name);
+    }
+    assert_numpy_agrees(dir.path(), ".derived.json", &derived_names);
 }
 
 #[test]
