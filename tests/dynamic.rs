@@ -134,6 +134,16 @@ fn in_memory_arrays_and_typed_views() {
     assert!(e.is_empty());
     assert_eq!(e.values().count(), 0);
     assert!(e.as_typed::<f64>().unwrap().is_empty());
+    // A whole `.npy` file held in memory, header included.
+    let mut file = npy::write_header(&i16::dtype(), &[3], false).unwrap();
+    file.extend([1i16, -2, 3].iter().flat_map(|v| v.to_ne_bytes()));
+    let parsed = DynArray::from_npy_bytes(&file).unwrap();
+    assert_eq!(parsed.as_typed::<i16>().unwrap(), [1, -2, 3]);
+    assert_eq!(parsed.data_offset(), 128);
+    assert!(matches!(
+        DynArray::from_npy_bytes(&file[..file.len() - 1]),
+        Err(Error::FileTooShort { needed: 134, .. })
+    ));
     // Wrong byte counts are refused.
     assert!(DynArray::from_bytes(f64::dtype(), vec![2], Order::C, &[0; 15]).is_none());
     assert!(DynArray::from_bytes(f64::dtype(), vec![usize::MAX, 2], Order::C, &[]).is_none());

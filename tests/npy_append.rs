@@ -246,7 +246,8 @@ fn refused_appends_name_the_reason() {
         .unwrap();
     let err = npy::append(&t, &[4u64]).unwrap_err();
     assert!(
-        matches!(err, Error::FileTooShort { file_len, needed, .. } if needed == len && file_len == len - 3),
+        matches!(err, Error::FileTooShort { file_len, needed, .. }
+            if needed == len && file_len == len - 3),
         "{err}"
     );
 }

@@ -131,7 +131,7 @@ pub fn write_shaped<T: Element>(
 
 /// Writes the records of `records` as a 1-D `.npy` file, streaming (the count need not be
 /// known in advance), and returns how many were written. The result is byte-identical to
-/// [`write`] of the same records: the header is written for length 0 first and its shape
+/// [`write`](fn@write) of the same records: the header is written for length 0 first and its shape
 /// rewritten at the end, in the room numpy reserves for growth.
 ///
 /// ```

@@ -4,12 +4,12 @@
 //!
 //! | NumPy | typed-memmap |
 //! |---|---|
-//! | `np.load(p, mmap_mode='r')` | [`open::<T>`](open) → [`Memmap<T>`](crate::Memmap), or [`DynArray::open`](crate::DynArray::open) for any dtype |
-//! | `np.load(p, mmap_mode='r+')` | [`open_mut::<T>`](open_mut) (a short file is an error, not grown) |
-//! | `np.load(p, mmap_mode='c')` | [`open_copy::<T>`](open_copy) |
-//! | `np.load(p)` | [`read::<T>`](read) → [`Array<T>`](crate::Array), or [`DynArray::read`](crate::DynArray::read) |
-//! | `open_memmap(p, 'w+', dtype, shape, fortran_order)` | [`create::<T>`](create) |
-//! | `np.save(p, arr)` | [`write`], [`write_shaped`], [`write_iter`] |
+//! | `np.load(p, mmap_mode='r')` | [`open`] → `Memmap<T>`; any dtype: [`DynArray::open`] |
+//! | `np.load(p, mmap_mode='r+')` | [`open_mut`] (a short file is an error, not grown) |
+//! | `np.load(p, mmap_mode='c')` | [`open_copy`] |
+//! | `np.load(p)` | [`read`] → `Array<T>`; any dtype: [`DynArray::read`] |
+//! | `open_memmap(p, 'w+', dtype, shape, fortran_order)` | [`create`] |
+//! | `np.save(p, arr)` | [`write`](fn@write), [`write_shaped`], [`write_iter`] |
 //! | (none) | [`append`]: add records in place, rewriting the shape in the header's spare room |
 //!
 //! ```
@@ -40,6 +40,9 @@
 //! ([`Error::ShapeOverflow`](crate::Error::ShapeOverflow)); an append that the file's order,
 //! rank or header room cannot take ([`Error::Mode`](crate::Error::Mode),
 //! [`Error::HeaderFull`](crate::Error::HeaderFull)).
+//!
+//! [`DynArray::open`]: crate::DynArray::open
+//! [`DynArray::read`]: crate::DynArray::read
 
 mod append;
 mod create;

@@ -104,7 +104,8 @@ save('rec_mixed', np.array([(b'ab', 'x\u00e9', '2001-01-01T00:00:01', True, 1 - 
                              0.5)] * 2, dtype=mixed))
 save('rec_mixed_typed', np.array([(b'ab', 'x\u00e9', '2001-01-01T00:00:01', True),
                                   (b'abcd', '', 'NaT', False)],
-                                 dtype=[('name', 'S4'), ('u', '<U2'), ('when', '<M8[s]'), ('ok', '?')]))
+                                 dtype=[('name', 'S4'), ('u', '<U2'), ('when', '<M8[s]'),
+                                        ('ok', '?')]))
 save('rec_latin1_name', np.array([(1,), (2,)], dtype=[('caf\u00e9', '<i4')]))
 save('rec_unicode_names_v3', np.array([(1.5, 2), (3.5, 4)],
                                       dtype=[('\u0394x', '<f4'), ('\u540d', '<i2')]))
