@@ -51,10 +51,19 @@ impl<T: Element> Array<T> {
         order: Order,
     ) -> Result<Array<T>> {
         let len: usize = shape.iter().product();
-        let mut data = Vec::with_capacity(len);
-        // SAFETY: an `Element` is valid for every bit pattern (its contract), the all-zero
-        // pattern included.
-        data.resize(len, unsafe { core::mem::zeroed::<T>() });
+        let mut data: Vec<T> = Vec::with_capacity(len);
+        // Zeroed in one `memset` rather than element by element: `Vec::resize` loops once per
+        // element, which for a zero-sized `T` and a shape like `[usize::MAX]` never ends.
+        // SAFETY:
+        // - `spare_capacity_mut` is valid for writes of `len` `MaybeUninit<T>`s (the capacity
+        //   is at least `len`; for a zero-sized `T`, `len * 0` bytes are written);
+        // - any bytes are a valid `MaybeUninit<T>`.
+        unsafe { core::ptr::write_bytes(data.spare_capacity_mut().as_mut_ptr(), 0, len) };
+        // SAFETY:
+        // - `len <= capacity`;
+        // - the first `len` elements are initialised: all their bytes are zero, and every bit
+        //   pattern is a valid `T` (the `Element` contract).
+        unsafe { data.set_len(len) };
         read_exact_at(file, bytes_of_mut(&mut data), offset)
             .map_err(|e| Error::io("read", path, e))?;
         Ok(Array { data, shape, order })

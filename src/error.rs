@@ -225,9 +225,13 @@ impl fmt::Display for Error {
                 ..
             } => write!(
                 f,
-                "{path}: shape {shape:?} of {itemsize}-byte items at offset {offset} needs more \
-                 bytes than this machine can address; check the shape",
-                path = path.display()
+                "{path}: shape {shape:?} of {itemsize}-byte items at offset {offset} is too big: \
+                 the number of items must be at most {items}, the bytes at most {bytes}, and \
+                 the offset plus the bytes at most {end}; check the shape and the offset",
+                path = path.display(),
+                items = usize::MAX,
+                bytes = isize::MAX,
+                end = u64::MAX
             ),
             Error::ZeroSizedElement {
                 path, type_name, ..

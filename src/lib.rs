@@ -57,6 +57,7 @@ pub use error::{Error, Result};
 pub use map::{Memmap, MemmapMut};
 pub use options::{Advice, HasShape, Inferred, Mode, Options, ParseModeError, ShapeSpec, Shaped};
 pub use shape::Order;
+#[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
 pub use value::Value;
 
@@ -83,4 +84,97 @@ pub mod __private {
     pub use ::core;
     pub use ::std::string::String;
     pub use ::std::vec::Vec;
+
+    /// Fails compile-time evaluation, with a message naming the fields and the byte count,
+    /// when `gap` is not 0. The derive calls it in a `const _` with `gap` computed from
+    /// `offset_of!`/`size_of`, spanned on the field after the gap. `after` is `None` for the
+    /// bytes after the last field; `tuple` selects the advice (a tuple field cannot be
+    /// marked as padding by its name).
+    pub const fn no_gap(record: &str, before: &str, after: Option<&str>, tuple: bool, gap: usize) {
+        if gap == 0 {
+            return;
+        }
+        let m = Message::new().s("`").s(record).s("` has a ").n(gap);
+        let m = match after {
+            Some(after) => m
+                .s("-byte gap of implicit padding between `")
+                .s(before)
+                .s("` and `")
+                .s(after)
+                .s("`"),
+            None => m
+                .s("-byte gap of implicit padding after the last field `")
+                .s(before)
+                .s("`"),
+        };
+        let m = if tuple {
+            m.s("; make it explicit with a `[u8; ")
+                .n(gap)
+                .s("]` field there (in a tuple struct it becomes a named field), or use ")
+        } else {
+            m.s("; make it explicit with a field `_pad: [u8; ")
+                .n(gap)
+                .s("]` there (a field whose name starts with `_` is padding, left out of the ")
+                .s("dtype), or use ")
+        };
+        m.s("`#[repr(C, packed)]` (which cannot be combined with `align(N)`)")
+            .fail()
+    }
+
+    /// A message built during constant evaluation, where `format!` is not available.
+    struct Message {
+        buf: [u8; 1024],
+        len: usize,
+    }
+
+    impl Message {
+        const fn new() -> Message {
+            Message {
+                buf: [0; 1024],
+                len: 0,
+            }
+        }
+
+        const fn s(mut self, text: &str) -> Message {
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() && self.len < self.buf.len() {
+                self.buf[self.len] = bytes[i];
+                self.len += 1;
+                i += 1;
+            }
+            self
+        }
+
+        const fn n(mut self, mut value: usize) -> Message {
+            let mut digits = [0u8; 20];
+            let mut count = 0;
+            loop {
+                digits[count] = b'0' + (value % 10) as u8;
+                count += 1;
+                value /= 10;
+                if value == 0 {
+                    break;
+                }
+            }
+            while count > 0 && self.len < self.buf.len() {
+                count -= 1;
+                self.buf[self.len] = digits[count];
+                self.len += 1;
+            }
+            self
+        }
+
+        const fn fail(self) {
+            let (text, _) = self.buf.split_at(self.len);
+            match ::core::str::from_utf8(text) {
+                Ok(text) => panic!("{}", text),
+                // Only a name cut in the middle of a character by the length cap gets here.
+                Err(_) => panic!("a record has implicit padding: add `_pad` fields or pack it"),
+            }
+        }
+    }
+
+    /// Compiles only for an [`Element`].
+    pub fn element<T: Element>() {}
 }

@@ -349,8 +349,9 @@ impl<T: Element> MemmapMut<T> {
             return Err(Error::mode(
                 &self.meta.path,
                 format_args!(
-                    "flush range {}..{} is outside the array's {} elements",
-                    range.start, range.end, len
+                    "flush range {}..{} is not within the array's {len} elements; give a \
+                     range of element positions inside 0..{len}",
+                    range.start, range.end
                 ),
             ));
         }

@@ -195,7 +195,7 @@ impl HasShape for Shaped {}
 /// Mode `c` does not lift these obligations: pages this process has not written still show
 /// other writers' changes, and truncation still faults. Everything after the constructor is
 /// safe. To avoid the promise altogether, copy the data with [`Options::read`].
-pub struct Options<T, S = Inferred> {
+pub struct Options<T: Element, S = Inferred> {
     offset: u64,
     shape: S,
     order: Order,
@@ -205,7 +205,7 @@ pub struct Options<T, S = Inferred> {
     _element: PhantomData<fn() -> T>,
 }
 
-impl<T, S: Clone> Clone for Options<T, S> {
+impl<T: Element, S: Clone> Clone for Options<T, S> {
     fn clone(&self) -> Self {
         Options {
             offset: self.offset,
@@ -219,7 +219,7 @@ impl<T, S: Clone> Clone for Options<T, S> {
     }
 }
 
-impl<T, S: fmt::Debug> fmt::Debug for Options<T, S> {
+impl<T: Element, S: fmt::Debug> fmt::Debug for Options<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Options")
             .field("element", &core::any::type_name::<T>())

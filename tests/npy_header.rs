@@ -39,8 +39,8 @@ fn parse(bytes: &[u8]) -> Result<Header, HeaderError> {
 
 #[test]
 fn accepts_every_spelling_numpy_accepts() {
-    // (header text, descr numpy reads, shape, fortran_order); numpy's `ast.literal_eval`
-    // reading gives the same for each of these.
+    // (header text, descr we read, shape, fortran_order); numpy's reader is run on the same
+    // bytes below and must agree.
     // The usual key order and spellings, with a given descr and shape text.
     let h = |descr: &str, shape: &str| {
         format!("{{'descr': {descr}, 'fortran_order': False, 'shape': {shape}}}")
@@ -118,12 +118,38 @@ fn accepts_every_spelling_numpy_accepts() {
         (h("'<M8[25s]'", "(3,)"), "'<M8[25s]'", &[3], false),
         (h("'float64'", "(3,)"), "'<f8'", &[3], false),
     ];
-    for (text, descr, shape, fortran) in table {
-        let h = parse(&v1(&text)).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        assert_eq!(h.dtype.descr(), descr, "{text:?}");
-        assert_eq!(h.shape, shape, "{text:?}");
-        assert_eq!(h.fortran_order, fortran, "{text:?}");
+    // numpy's own header reader on the same bytes: (descr, shape, fortran_order) per file.
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (text, ..)) in table.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("{i}.npy")), v1(text)).unwrap();
+    }
+    let script = r#"
+import os, warnings
+from numpy.lib.format import read_magic, read_array_header_1_0, dtype_to_descr
+warnings.simplefilter('ignore')
+for i in range(int(sys.argv[2])):
+    with open(os.path.join(sys.argv[1], '%d.npy' % i), 'rb') as f:
+        read_magic(f)
+        shape, fortran, dt = read_array_header_1_0(f, max_header_size=10**6)
+    if dt.subdtype:
+        d = '(%r, %r)' % (dtype_to_descr(dt.base), dt.shape)
+    else:
+        d = repr(dtype_to_descr(dt))
+    print('%s\t%s\t%s' % (d, ','.join(map(str, shape)), fortran))
+"#;
+    let out = common::numpy(script, &[&dir.path(), &table.len().to_string()]);
+    let numpy_lines: Vec<&str> = out.lines().collect();
+    assert_eq!(numpy_lines.len(), table.len());
+    for ((text, descr, shape, fortran), numpy_line) in table.iter().zip(numpy_lines) {
+        let h = parse(&v1(text)).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(h.dtype.descr(), *descr, "{text:?}");
+        assert_eq!(h.shape, *shape, "{text:?}");
+        assert_eq!(h.fortran_order, *fortran, "{text:?}");
         assert_eq!(h.data_offset, 10 + text.len() as u64, "{text:?}");
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        let fortran_py = if *fortran { "True" } else { "False" };
+        let ours = format!("{descr}\t{}\t{fortran_py}", dims.join(","));
+        assert_eq!(ours, numpy_line, "numpy reads {text:?} differently");
     }
 }
 
@@ -506,6 +532,14 @@ fn malformed_headers_give_errors_with_positions() {
         ),
     ];
     assert!(cases.len() >= 30);
+    // numpy refuses every one of these too (reading the header, then building the array it
+    // describes), if not always with as clear a message.
+    let verdicts = numpy_verdicts(cases.iter().map(|c| &c.1[..]));
+    for ((name, ..), verdict) in cases.iter().zip(&verdicts) {
+        assert!(verdict.starts_with("refused"), "numpy accepts {name}");
+    }
+    // The check itself accepts a good header.
+    assert_eq!(numpy_verdicts([&v1(GOOD)[..]].into_iter()), ["ok"]);
     for (name, bytes, want, at) in cases {
         let e = parse(&bytes).expect_err(&name);
         assert!(
@@ -518,6 +552,38 @@ fn malformed_headers_give_errors_with_positions() {
         let e2 = read_header(&mut &bytes[..], DEFAULT_MAX_HEADER_LEN).expect_err(&name);
         assert_eq!(e2, e, "{name}");
     }
+}
+
+/// For each file, numpy's verdict: `ok` when `open_memmap`'s header reading and the array it
+/// describes (`np.empty`; the files hold no huge valid arrays) succeed, else
+/// `refused: <exception>: <message>`.
+fn numpy_verdicts<'a>(files: impl Iterator<Item = &'a [u8]>) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for (i, bytes) in files.enumerate() {
+        std::fs::write(dir.path().join(format!("{i}.npy")), bytes).unwrap();
+        n += 1;
+    }
+    let script = r#"
+import os, warnings
+from numpy.lib import _format_impl as fmt
+warnings.simplefilter('ignore')
+for i in range(int(sys.argv[2])):
+    try:
+        with open(os.path.join(sys.argv[1], '%d.npy' % i), 'rb') as f:
+            version = fmt.read_magic(f)
+            shape, fortran, dt = fmt._read_array_header(f, version, max_header_size=1 << 24)
+        if dt.hasobject:
+            raise ValueError('object dtype')
+        np.empty(shape, dt)
+        print('ok')
+    except BaseException as e:
+        print('refused: %s: %s' % (type(e).__name__, str(e).splitlines()[0][:80] if str(e) else ''))
+"#;
+    let out = common::numpy(script, &[&dir.path(), &n.to_string()]);
+    let verdicts: Vec<String> = out.lines().map(String::from).collect();
+    assert_eq!(verdicts.len(), n);
+    verdicts
 }
 
 #[test]

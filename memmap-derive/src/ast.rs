@@ -38,8 +38,6 @@ pub struct Record<'a> {
     pub vis: &'a Visibility,
     /// Its layout; `None` when the `#[repr]` was refused (an error is recorded).
     pub repr: Option<Repr>,
-    /// True for a tuple struct.
-    pub tuple: bool,
     /// The fields, in declaration order (which `repr(C)` keeps in memory).
     pub fields: Vec<Field<'a>>,
 }
@@ -181,7 +179,6 @@ pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Record<'a> {
         ident: &input.ident,
         vis: &input.vis,
         repr,
-        tuple,
         fields: out_fields,
     }
 }

@@ -34,7 +34,13 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 .unwrap_or_default();
             match key.as_str() {
                 "rename" => {
-                    let lit: LitStr = meta.value()?.parse()?;
+                    let value = meta.value()?;
+                    let lit: LitStr = value.parse().map_err(|e| {
+                        syn::Error::new(
+                            e.span(),
+                            "`rename` takes a string literal: `#[record(rename = \"name\")]`",
+                        )
+                    })?;
                     if out.rename.is_some() {
                         errors.push(syn::Error::new(
                             lit.span(),

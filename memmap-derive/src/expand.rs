@@ -15,8 +15,7 @@
 //!    "The C representation"), the first at offset 0. For each pair of consecutive fields the
 //!    generated code computes `offset_of!(S, b) - (offset_of!(S, a) + size_of::<A>())` and,
 //!    after the last field, `size_of::<S>() - (offset_of!(S, last) + size_of::<Last>())`, with
-//!    the compiler's own numbers; each must be 0 (a const-generic bound implemented only for
-//!    0). Fields themselves have no padding (1.), so every byte of `S` belongs to a field.
+//!    the compiler's own numbers; each must be 0 (a `const` whose evaluation fails otherwise). Fields themselves have no padding (1.), so every byte of `S` belongs to a field.
 //!    For `repr(transparent)` the layout is that of its one non-zero-sized field, at offset 0.
 //! 3. *Size and dtype agree.* The dtype's itemsize is `size_of::<S>()` and its fields are at
 //!    `offset_of!` offsets with the fields' own dtypes; padding fields are left out and numpy
@@ -32,14 +31,14 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::DeriveInput;
 
 use crate::ast::{Field, Record};
-use crate::repr::Repr;
 
 /// The full expansion for an accepted record.
-pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
+pub fn record(record: &Record<'_>) -> TokenStream {
     let ident = record.ident;
     let vis = record.vis;
     let p = quote!(::typed_memmap::__private);
@@ -52,7 +51,7 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
         let dtype = quote_spanned!(ty.span()=> <#ty as #p::Element>::dtype());
         Some(quote! {
             #p::Field {
-                name: #p::String::from(#name),
+                name: ::core::convert::From::from(#name),
                 title: ::core::option::Option::None,
                 offset: ::core::mem::offset_of!(#ident, #member),
                 dtype: #dtype,
@@ -66,10 +65,10 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
         .filter(|f| f.numpy_name.is_none())
         .map(|f| {
             let ty = f.ty;
-            quote_spanned!(ty.span()=> __typed_memmap_element::<#ty>();)
+            quote_spanned!(ty.span()=> #p::element::<#ty>();)
         });
 
-    let gaps = gap_checks(record, repr);
+    let gaps = gap_checks(record);
 
     let size_msg =
         format!("`{ident}` is zero-sized and has no numpy dtype: give it a field of non-zero size");
@@ -94,9 +93,6 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
     quote! {
         const _: () = {
             #[allow(dead_code)]
-            fn __typed_memmap_element<T: #p::Element>() {}
-
-            #[allow(dead_code)]
             fn __typed_memmap_padding_fields_are_elements() {
                 #(#padding_types)*
             }
@@ -112,7 +108,7 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
             unsafe impl #p::Element for #ident {
                 fn dtype() -> #p::Dtype {
                     #p::Dtype::Record(#p::RecordDtype {
-                        fields: #p::Vec::from([#(#dtype_fields),*]),
+                        fields: ::core::convert::From::from([#(#dtype_fields),*]),
                         itemsize: ::core::mem::size_of::<#ident>(),
                     })
                 }
@@ -171,101 +167,57 @@ pub fn record(record: &Record<'_>, repr: Repr) -> TokenStream {
     }
 }
 
-/// One check per gap: between each pair of consecutive fields, and after the last one.
-fn gap_checks(record: &Record<'_>, repr: Repr) -> TokenStream {
+/// One check per gap: between each pair of consecutive fields, and after the last one. The
+/// gap is computed with the compiler's `offset_of!` and `size_of`; a `const` evaluation fails
+/// with a message naming the fields and the byte count unless it is 0. Every gap has its own
+/// `const`, so all of them are reported. Every token of a check carries the span of the field
+/// after the gap (or of the last field), where rustc then points.
+fn gap_checks(record: &Record<'_>) -> TokenStream {
     let ident = record.ident;
+    let record_name = ident.unraw().to_string();
+    let tuple = record.fields.iter().any(|f| f.original.ident.is_none());
     let mut out = TokenStream::new();
-    let mut calls = TokenStream::new();
-    let n = record.fields.len();
-    for i in 0..n {
-        let a = &record.fields[i];
+    for (i, a) in record.fields.iter().enumerate() {
         let a_member = &a.member;
         let a_ty = a.ty;
+        let a_name = message_name(a);
         let end_of_a = quote! {
             ::core::mem::offset_of!(#ident, #a_member) + ::core::mem::size_of::<#a_ty>()
         };
-        let (gap, message, label, note, span) = if let Some(b) = record.fields.get(i + 1) {
-            let b_member = &b.member;
-            let gap = quote! {
-                ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a)
-            };
-            let message = format!(
-                "`{ident}` has a {{GAP}}-byte gap of implicit padding between `{}` and `{}`",
-                a.rust_name, b.rust_name
-            );
-            let note = fix_note(record, repr, Some(&b.rust_name), &a.rust_name);
-            let label = "the padding ends before this field";
-            (gap, message, label, note, b.name_span())
-        } else {
-            let gap = quote! { ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a) };
-            let message = format!(
-                "`{ident}` has a {{GAP}}-byte gap of implicit padding after the last field `{}`",
-                a.rust_name
-            );
-            let note = fix_note(record, repr, None, &a.rust_name);
-            let label = "the padding follows this field";
-            (gap, message, label, note, a.name_span())
-        };
-        let tr = format_ident!("__TypedMemmapNoGap{}", i);
-        let f = format_ident!("__typed_memmap_no_gap_{}", i);
-        out.extend(quote! {
-            #[diagnostic::on_unimplemented(
-                message = #message,
-                label = #label,
-                note = #note
-            )]
-            trait #tr<const GAP: usize> {}
-            impl #tr<0> for () {}
-            #[allow(dead_code)]
-            fn #f<const GAP: usize>() where (): #tr<GAP> {}
+        out.extend(match record.fields.get(i + 1) {
+            Some(b) => {
+                let b_member = &b.member;
+                let b_name = message_name(b);
+                quote_spanned! {b.name_span()=>
+                    const _: () = ::typed_memmap::__private::no_gap(
+                        #record_name,
+                        #a_name,
+                        ::core::option::Option::Some(#b_name),
+                        #tuple,
+                        ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a),
+                    );
+                }
+            }
+            None => quote_spanned! {a.name_span()=>
+                const _: () = ::typed_memmap::__private::no_gap(
+                    #record_name,
+                    #a_name,
+                    ::core::option::Option::None,
+                    #tuple,
+                    ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a),
+                );
+            },
         });
-        calls.extend(quote_spanned! {span=> #f::<{ #gap }>(); });
     }
-    out.extend(quote! {
-        #[allow(dead_code)]
-        fn __typed_memmap_layout_has_no_gaps() { #calls }
-    });
     out
 }
 
-/// The fix for a gap: an explicit padding field, or packing.
-fn fix_note(record: &Record<'_>, repr: Repr, next: Option<&String>, prev: &str) -> String {
-    let pad_name = free_pad_name(record);
-    let field = if record.tuple {
-        "a `[u8; {GAP}]` field".to_string()
-    } else {
-        format!("`{pad_name}: [u8; {{GAP}}]`")
-    };
-    let place = match next {
-        Some(b) => format!("between `{prev}` and `{b}`"),
-        None => format!("after the last field `{prev}`"),
-    };
-    let mut note = format!("make the padding explicit: add {field} {place}");
-    if record.tuple {
-        note.push_str(" (in a tuple struct it becomes a named field; use named fields for a `_pad` that stays out of the dtype)");
-    } else {
-        note.push_str(" (a field whose name starts with `_` is padding: it has no numpy name)");
+/// A field's name in messages: its Rust name, or its numpy name `f0` in a tuple struct.
+fn message_name(field: &Field<'_>) -> String {
+    match &field.original.ident {
+        Some(_) => field.rust_name.clone(),
+        None => field.handle.to_string(),
     }
-    if !repr.is_packed() && !repr.is_align() {
-        note.push_str(", or remove all padding with `#[repr(C, packed)]`");
-    } else if let Repr::C(crate::repr::Modifier::Packed(n)) = repr {
-        if n > 1 {
-            note.push_str(", or use `#[repr(C, packed)]` (`packed(1)`)");
-        }
-    }
-    note
-}
-
-/// `_pad`, or `_pad2`, ... if the struct already has a field of that name.
-fn free_pad_name(record: &Record<'_>) -> String {
-    let taken = |name: &str| record.fields.iter().any(|f| f.rust_name == name);
-    if !taken("_pad") {
-        return "_pad".to_string();
-    }
-    (2..)
-        .map(|i| format!("_pad{i}"))
-        .find(|n| !taken(n))
-        .unwrap_or_default()
 }
 
 /// What is emitted beside `compile_error!` when the record is refused: an `Element` impl, so

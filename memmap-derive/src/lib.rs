@@ -15,7 +15,8 @@ mod repr;
 mod validate;
 
 /// Derives `typed_memmap::Element` (with numpy's structured dtype) and typed field handles for
-/// a `#[repr(C)]` struct. See `typed_memmap::Record` for the full documentation.
+/// a `#[repr(C)]` struct, after checking at compile time that the struct is plain data with no
+/// padding. `typed_memmap::Record` documents what is accepted and every error message.
 #[proc_macro_derive(Record, attributes(record))]
 pub fn derive_record(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -29,7 +30,7 @@ pub fn derive_record(input: TokenStream) -> TokenStream {
             .ok_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "add `#[repr(C)]`"))
     });
     let expanded = match checked {
-        Ok(repr) => expand::record(&record, repr),
+        Ok(_) => expand::record(&record),
         Err(e) => {
             let mut out = e.to_compile_error();
             out.extend(expand::fallback(&input));

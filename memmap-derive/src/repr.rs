@@ -27,18 +27,6 @@ pub enum Modifier {
     Align(u64),
 }
 
-impl Repr {
-    /// True for `packed` / `packed(N)`: the suggestion to pack is then no news.
-    pub fn is_packed(self) -> bool {
-        matches!(self, Repr::C(Modifier::Packed(_)))
-    }
-
-    /// True for `align(N)`, which cannot be combined with `packed`.
-    pub fn is_align(self) -> bool {
-        matches!(self, Repr::C(Modifier::Align(_)))
-    }
-}
-
 const INT_REPRS: &[&str] = &[
     "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
 ];
