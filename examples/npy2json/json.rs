@@ -38,7 +38,8 @@ pub fn write_array(out: &mut impl std::io::Write, array: &DynArray) -> std::io::
 
 /// Writes one value: ints exact, floats shortest round-trip (`"nan"`, `"inf"`, `"-inf"` as
 /// strings), complex `[re, im]`, `S`/`V` as lowercase hex, `U` as a string, datetimes as
-/// their raw tick count, records as objects, subarrays as nested lists.
+/// their raw tick count, records as objects, subarrays as nested lists; what cannot be decoded
+/// (x86 long double, `<f16`) as the hex of its bytes.
 pub fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -42,6 +42,9 @@ cplx = [1 + 2j, -0.5 - 0.25j, complex(np.nan, 1), complex(0, np.inf), 0.1 + 0.2j
 save('c8', np.array(cplx, dtype='<c8'))
 save('c16', np.array(cplx, dtype='<c16'))
 save('be_c16', np.array(cplx, dtype='>c16'))
+# x86 long double (`<f16`, `<c32`): not decodable into an f64, printed as hex
+save('longdouble', np.array([1.5, -2.0, 1 / 3], dtype=np.longdouble))
+save('clongdouble', np.array([1 + 2j], dtype=np.clongdouble))
 save('S5', np.array([b'ab', b'', b'abcde', b'a\x00b', b'\xff\x01'], dtype='S5'))
 save('S1_2d', np.array([[b'x', b'y'], [b'', b'z']], dtype='S1'))
 save('U3', np.array(['a', 'h\u00e9\u00e9', '\U0001F600x', '', 'q"\\'], dtype='<U3'))
