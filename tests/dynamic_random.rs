@@ -107,7 +107,11 @@ fn exercise(a: &DynArray) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..Default::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 4 } else { 512 },
+        failure_persistence: None,
+        ..Default::default()
+    })]
 
     #[test]
     fn whole_files_round_trip((dtype, shape, fortran, data, bytes) in file()) {
