@@ -144,6 +144,17 @@ pub enum Error {
         message: String,
     },
 
+    /// An append to a `.npy` file needs a shape that does not fit in the header's spare room
+    /// (the header would have to grow, which moves the data). Nothing was written.
+    HeaderFull {
+        /// The file.
+        path: PathBuf,
+        /// The shape the append would have given the array.
+        shape: Vec<usize>,
+        /// The header's length in bytes (the data offset).
+        header_len: u64,
+    },
+
     /// A field asked for by name does not exist or has another dtype.
     Field {
         /// What is wrong, with the fields there are.
@@ -294,6 +305,18 @@ impl fmt::Display for Error {
                 "{path}: bad header at byte {at}: {message}",
                 path = path.display()
             ),
+            Error::HeaderFull {
+                header_len,
+                path,
+                shape,
+                ..
+            } => write!(
+                f,
+                "{path}: the new shape {shape:?} does not fit in the spare room of the \
+                 {header_len}-byte header, so nothing was appended; rewrite the file with a \
+                 fresh header (numpy's `np.save`, or `npy::write`) to make room",
+                path = path.display()
+            ),
             Error::Field { message, .. } => write!(f, "{message}"),
             Error::Shrunk { now, path, was, .. } => write!(
                 f,
@@ -371,7 +394,8 @@ impl Error {
             | Error::Header { path, .. }
             | Error::Shrunk { path, .. }
             | Error::HeaderMismatch { path, .. }
-            | Error::TornTail { path, .. } => Some(path),
+            | Error::TornTail { path, .. }
+            | Error::HeaderFull { path, .. } => Some(path),
             Error::Field { .. } => None,
         }
     }

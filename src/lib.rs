@@ -32,9 +32,12 @@
 extern crate self as typed_memmap;
 
 mod array;
+mod bytestr;
 mod column;
+mod datetime;
 mod display;
 pub mod dtype;
+mod dynamic;
 mod element;
 mod error;
 pub mod log;
@@ -45,8 +48,11 @@ pub mod shape;
 mod value;
 
 pub use array::Array;
+pub use bytestr::{FixedBytes, UnicodeStr};
 pub use column::{Column, ColumnIter, ColumnMut, FieldHandle, Record};
+pub use datetime::{units, Datetime64, Timedelta64, Unit};
 pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
+pub use dynamic::{DynArray, DynField};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
 pub use error::{Error, Result};
 pub use log::{Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog};

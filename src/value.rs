@@ -121,11 +121,12 @@ fn pow2(exp: i32) -> f64 {
 }
 
 fn float(order: ByteOrder, bytes: &[u8]) -> Option<(f64, u8)> {
-    let bits = uint(order, bytes);
+    // The width is checked before `uint`, which takes at most 8 bytes: numpy's long double
+    // (`<f16`, and the parts of `<c32`) is 16 bytes and is not decoded.
     match bytes.len() {
-        2 => Some((f16_to_f64(bits as u16), 16)),
-        4 => Some((f64::from(f32::from_bits(bits as u32)), 32)),
-        8 => Some((f64::from_bits(bits), 64)),
+        2 => Some((f16_to_f64(uint(order, bytes) as u16), 16)),
+        4 => Some((f64::from(f32::from_bits(uint(order, bytes) as u32)), 32)),
+        8 => Some((f64::from_bits(uint(order, bytes)), 64)),
         _ => None,
     }
 }

@@ -1,0 +1,601 @@
+//! [`DynArray`]: an array whose dtype is known only at run time, for tools that read `.npy`
+//! files of any schema.
+//!
+//! A `DynArray` holds the raw element bytes (mapped or owned) with the dtype, shape and order
+//! of the file. It decodes elements into [`Value`]s on demand, projects record fields by name
+//! ([`DynField`]), and hands out a typed slice once the element type is known
+//! ([`DynArray::as_typed`]). Its bytes need no alignment: files whose data offset is not a
+//! multiple of the dtype's alignment open fine, only `as_typed` refuses them.
+
+use std::fmt;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use crate::dtype::Dtype;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::map::Memmap;
+use crate::npy::{header_error, parse_header, Header, DEFAULT_MAX_HEADER_LEN};
+use crate::options::Options;
+use crate::shape::{element_count, linear_index, strides, Order};
+use crate::value::Value;
+
+/// The bytes behind a [`DynArray`].
+enum Storage {
+    /// The data of a file, mapped read-only.
+    Mapped(Memmap<u8>),
+    /// Data in memory, kept in 8-byte words so that typed views of up to 8-byte alignment
+    /// work; `len` is the number of bytes used.
+    Owned { words: Vec<u64>, len: usize },
+}
+
+impl Storage {
+    fn owned(bytes: &[u8]) -> Storage {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        zerocopy::IntoBytes::as_mut_bytes(&mut words[..])[..bytes.len()].copy_from_slice(bytes);
+        Storage::Owned {
+            words,
+            len: bytes.len(),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Storage::Mapped(m) => m.as_slice(),
+            Storage::Owned { words, len } => &zerocopy::IntoBytes::as_bytes(&words[..])[..*len],
+        }
+    }
+}
+
+/// An n-d array of any dtype: a `.npy` file opened without knowing its schema.
+///
+/// ```
+/// use typed_memmap::{npy, DynArray, Value};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("t.npy");
+/// npy::write_shaped(&path, &[1u16, 2, 3, 4, 5, 6], &[2, 3], typed_memmap::Order::C)?;
+///
+/// let a = DynArray::read(&path)?;
+/// assert_eq!(a.descr(), "'<u2'");
+/// assert_eq!(a.shape(), [2, 3]);
+/// assert_eq!(a.get(&[1, 2]), Some(Value::UInt(6)));
+/// assert_eq!(a.values().count(), 6);
+/// assert_eq!(a.as_typed::<u16>()?, [1, 2, 3, 4, 5, 6]);
+/// assert!(a.as_typed::<i16>().is_err()); // wrong dtype
+/// # Ok(()) }
+/// ```
+pub struct DynArray {
+    storage: Storage,
+    dtype: Dtype,
+    shape: Vec<usize>,
+    order: Order,
+    descr: String,
+    data_offset: u64,
+    version: (u8, u8),
+    path: PathBuf,
+}
+
+/// The path given in errors about arrays that live only in memory.
+const IN_MEMORY: &str = "<memory>";
+
+impl DynArray {
+    /// Maps a `.npy` file of any dtype read-only (numpy's `np.load(path, mmap_mode='r')`).
+    ///
+    /// # Safety
+    ///
+    /// See [`Options#safety`]: nobody may truncate the file or write its data while the array
+    /// lives.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors; [`Error::Header`] for a malformed header (object dtypes included);
+    /// [`Error::FileTooShort`] when the data is shorter than the shape needs;
+    /// [`Error::ShapeOverflow`].
+    pub unsafe fn open(path: impl AsRef<Path>) -> Result<DynArray> {
+        // SAFETY: the caller upholds `Options#safety`.
+        unsafe { DynArray::open_with(path.as_ref(), DEFAULT_MAX_HEADER_LEN) }
+    }
+
+    /// [`open`](DynArray::open) with a header length cap.
+    ///
+    /// # Safety
+    ///
+    /// See [`Options#safety`].
+    pub(crate) unsafe fn open_with(path: &Path, max_header_len: usize) -> Result<DynArray> {
+        let (file, header) = crate::npy::open_npy(path, false, max_header_len)?;
+        let nbytes = data_len(path, &header)?;
+        let options = Options::<u8>::new()
+            .offset(header.data_offset)
+            .shape([nbytes]);
+        // SAFETY: the caller upholds `Options#safety`. `u8` has alignment 1, so any data
+        // offset maps.
+        let map = unsafe { options.open_file(&file) }?;
+        Ok(DynArray::with_header(
+            Storage::Mapped(map),
+            header,
+            path.to_path_buf(),
+        ))
+    }
+
+    /// Reads a `.npy` file of any dtype into memory (numpy's `np.load(path)`): safe, no map.
+    ///
+    /// # Errors
+    ///
+    /// As [`open`](DynArray::open), plus read errors.
+    pub fn read(path: impl AsRef<Path>) -> Result<DynArray> {
+        DynArray::read_with(path.as_ref(), DEFAULT_MAX_HEADER_LEN)
+    }
+
+    /// [`read`](DynArray::read) with a header length cap.
+    pub(crate) fn read_with(path: &Path, max_header_len: usize) -> Result<DynArray> {
+        let (file, header) = crate::npy::open_npy(path, false, max_header_len)?;
+        let nbytes = data_len(path, &header)?;
+        let file_len = file
+            .metadata()
+            .map_err(|e| Error::io("stat", path, e))?
+            .len();
+        check_len(path, &header, nbytes, file_len)?;
+        // Checked against the file size above, so this allocates no more than the file holds.
+        let mut words = vec![0u64; nbytes.div_ceil(8)];
+        let buf = &mut zerocopy::IntoBytes::as_mut_bytes(&mut words[..])[..nbytes];
+        read_exact_at(&file, buf, header.data_offset).map_err(|e| Error::io("read", path, e))?;
+        let storage = Storage::Owned { words, len: nbytes };
+        Ok(DynArray::with_header(storage, header, path.to_path_buf()))
+    }
+
+    /// Parses a whole `.npy` file held in memory (header and data) and copies its data.
+    /// Errors name the path `<memory>`.
+    ///
+    /// ```
+    /// use typed_memmap::{npy, DynArray, Value};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("b.npy");
+    /// npy::write(&path, &[typed_memmap::Bool::TRUE])?;
+    /// let bytes = std::fs::read(&path)?;
+    /// let a = DynArray::from_npy_bytes(&bytes)?;
+    /// assert_eq!(a.get(&[0]), Some(Value::Bool(true)));
+    /// assert!(DynArray::from_npy_bytes(&bytes[..100]).is_err());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Header`], [`Error::FileTooShort`], [`Error::ShapeOverflow`].
+    pub fn from_npy_bytes(bytes: &[u8]) -> Result<DynArray> {
+        let path = Path::new(IN_MEMORY);
+        let header =
+            parse_header(bytes, DEFAULT_MAX_HEADER_LEN).map_err(|e| header_error(path, e))?;
+        let nbytes = data_len(path, &header)?;
+        check_len(path, &header, nbytes, bytes.len() as u64)?;
+        // In bounds: `check_len` compared `data_offset + nbytes` with `bytes.len()`.
+        let start = header.data_offset as usize;
+        let storage = Storage::owned(&bytes[start..start + nbytes]);
+        Ok(DynArray::with_header(storage, header, path.to_path_buf()))
+    }
+
+    /// An array over a copy of `bytes`, the elements of `dtype` in `order`'s memory order;
+    /// `None` if `bytes.len()` is not `prod(shape) * dtype.itemsize()`.
+    ///
+    /// ```
+    /// use typed_memmap::{DynArray, Element, Order, Value};
+    /// let a = DynArray::from_bytes(i8::dtype(), vec![2, 2], Order::F, &[1, 2, 3, 4]).unwrap();
+    /// assert_eq!(a.get(&[0, 1]), Some(Value::Int(3)));
+    /// let c_order: Vec<Value> = a.values().collect();
+    /// assert_eq!(c_order, [1, 3, 2, 4].map(Value::Int));
+    /// ```
+    pub fn from_bytes(
+        dtype: Dtype,
+        shape: Vec<usize>,
+        order: Order,
+        bytes: &[u8],
+    ) -> Option<DynArray> {
+        let n = element_count(&shape)?.checked_mul(dtype.itemsize())?;
+        (n == bytes.len()).then(|| DynArray {
+            storage: Storage::owned(bytes),
+            descr: dtype.descr(),
+            dtype,
+            shape,
+            order,
+            data_offset: 0,
+            version: (1, 0),
+            path: PathBuf::from(IN_MEMORY),
+        })
+    }
+
+    fn with_header(storage: Storage, header: Header, path: PathBuf) -> DynArray {
+        DynArray {
+            storage,
+            order: crate::npy::order_of(&header),
+            dtype: header.dtype,
+            shape: header.shape,
+            descr: header.descr_text,
+            data_offset: header.data_offset,
+            version: header.version,
+            path,
+        }
+    }
+
+    /// The dtype of the elements.
+    pub fn dtype(&self) -> &Dtype {
+        &self.dtype
+    }
+
+    /// The descr text of the file's header as written there (for arrays made in memory, the
+    /// dtype's descr).
+    pub fn descr(&self) -> &str {
+        &self.descr
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// The memory order (`Order::F` when the header says `fortran_order: True`).
+    pub fn order(&self) -> Order {
+        self.order
+    }
+
+    /// numpy's byte strides.
+    pub fn strides(&self) -> Vec<usize> {
+        // Cannot overflow: the byte size of the array was checked when it was made.
+        strides(&self.shape, self.dtype.itemsize(), self.order).unwrap_or_default()
+    }
+
+    /// The number of elements (1 for a 0-d array).
+    pub fn len(&self) -> usize {
+        // Checked when the array was made.
+        self.shape.iter().product()
+    }
+
+    /// Whether the array has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The size of one element in bytes.
+    pub fn itemsize(&self) -> usize {
+        self.dtype.itemsize()
+    }
+
+    /// The byte offset of the data in the file (0 for arrays made in memory).
+    pub fn data_offset(&self) -> u64 {
+        self.data_offset
+    }
+
+    /// The `.npy` format version of the file: `(1, 0)`, `(2, 0)` or `(3, 0)`.
+    pub fn version(&self) -> (u8, u8) {
+        self.version
+    }
+
+    /// The file the array came from (`<memory>` for arrays made in memory).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The data, every element in memory order, as stored.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.storage.bytes()
+    }
+
+    /// The bytes of the element at an n-d index, or `None` if out of bounds.
+    pub fn item_bytes(&self, index: &[usize]) -> Option<&[u8]> {
+        let pos = linear_index(&self.shape, self.order, index)?;
+        self.item_at(pos)
+    }
+
+    fn item_at(&self, pos: usize) -> Option<&[u8]> {
+        let size = self.dtype.itemsize();
+        let start = pos.checked_mul(size)?;
+        self.as_bytes().get(start..start.checked_add(size)?)
+    }
+
+    /// The element at an n-d index (one index per axis), decoded; `None` if the index has the
+    /// wrong rank or is out of bounds.
+    pub fn get(&self, index: &[usize]) -> Option<Value> {
+        Value::decode(&self.dtype, self.item_bytes(index)?)
+    }
+
+    /// Every element decoded, in logical C order (the last index varies fastest) whatever the
+    /// memory order: the order of numpy's `a.ravel()`.
+    pub fn values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.positions()
+            .filter_map(move |pos| Value::decode(&self.dtype, self.item_at(pos)?))
+    }
+
+    /// The memory positions of the elements in logical C order.
+    fn positions(&self) -> impl Iterator<Item = usize> + '_ {
+        LogicalOrder::new(&self.shape, self.order)
+    }
+
+    /// The field `name` of a record array, as a strided view of every element.
+    ///
+    /// ```
+    /// use typed_memmap::{DynArray, Dtype, Field, Order, RecordDtype, Element, Value};
+    /// let dtype = Dtype::Record(RecordDtype {
+    ///     fields: vec![
+    ///         Field { name: "a".into(), title: None, offset: 0, dtype: u8::dtype() },
+    ///         Field { name: "b".into(), title: None, offset: 1, dtype: i8::dtype() },
+    ///     ],
+    ///     itemsize: 2,
+    /// });
+    /// let a = DynArray::from_bytes(dtype, vec![2], Order::C, &[1, 0xff, 2, 0xfe]).unwrap();
+    /// let b = a.field("b")?;
+    /// assert_eq!(b.values().collect::<Vec<_>>(), [Value::Int(-1), Value::Int(-2)]);
+    /// assert!(a.field("c").is_err());
+    /// # Ok::<(), typed_memmap::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Field`] when the dtype is not a record or has no such field (the message lists
+    /// the fields there are).
+    pub fn field(&self, name: &str) -> Result<DynField<'_>> {
+        DynField::lookup(self, 0, &self.dtype, name)
+    }
+
+    /// The elements as a typed slice in memory order, when `T::dtype()` is the array's dtype
+    /// and the data is aligned for `T`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DtypeMismatch`] with the first difference; [`Error::Misaligned`] when the data
+    /// does not start at a multiple of `align_of::<T>()` (read the elements through
+    /// [`get`](DynArray::get), or map the file with an alignment-1 type).
+    pub fn as_typed<T: Element>(&self) -> Result<&[T]> {
+        crate::npy::check_dtype_of(&self.path, &T::dtype(), &self.dtype)?;
+        let bytes = self.as_bytes();
+        let align = core::mem::align_of::<T>();
+        let ptr = if bytes.is_empty() {
+            core::ptr::NonNull::<T>::dangling().as_ptr().cast_const()
+        } else {
+            bytes.as_ptr().cast::<T>()
+        };
+        if ptr as usize % align != 0 {
+            return Err(Error::Misaligned {
+                path: self.path.clone(),
+                offset: self.data_offset,
+                align,
+                type_name: core::any::type_name::<T>(),
+            });
+        }
+        // `size_of::<T>() == itemsize` by the `Element` contract, and `bytes.len()` is
+        // `len * itemsize` (checked when the array was made).
+        let len = self.len();
+        // SAFETY:
+        // - `ptr` is non-null and aligned for `T` (checked just above; the dangling pointer is
+        //   aligned by construction);
+        // - it is valid for reads of `len * size_of::<T>()` bytes: that is `bytes.len()`, the
+        //   length of the slice it points into (or 0 bytes for the dangling pointer, either
+        //   because the array is empty or because `T` is zero-sized);
+        // - every bit pattern is a valid `T` (`Element` contract), so any bytes are valid;
+        // - the bytes are not written while the borrow of `self` lives: owned bytes only
+        //   change through `&mut self` (never offered), and mapped bytes are protected by the
+        //   promise made to the unsafe constructor (`Options#safety`).
+        Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+    }
+}
+
+/// The byte length of the data a header promises, checked.
+fn data_len(path: &Path, header: &Header) -> Result<usize> {
+    let itemsize = header.dtype.itemsize();
+    element_count(&header.shape)
+        .and_then(|n| n.checked_mul(itemsize))
+        .filter(|&n| n <= isize::MAX as usize)
+        .filter(|&n| header.data_offset.checked_add(n as u64).is_some())
+        .ok_or_else(|| Error::ShapeOverflow {
+            path: path.to_path_buf(),
+            shape: header.shape.clone(),
+            itemsize,
+            offset: header.data_offset,
+        })
+}
+
+/// [`Error::FileTooShort`] unless `data_offset + nbytes <= file_len`.
+fn check_len(path: &Path, header: &Header, nbytes: usize, file_len: u64) -> Result<()> {
+    // No overflow: checked by `data_len`.
+    let needed = header.data_offset + nbytes as u64;
+    if file_len < needed {
+        return Err(Error::FileTooShort {
+            path: path.to_path_buf(),
+            file_len,
+            offset: header.data_offset,
+            nbytes: nbytes as u64,
+            needed,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
+}
+
+impl fmt::Debug for DynArray {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynArray")
+            .field("path", &self.path)
+            .field("descr", &self.descr)
+            .field("shape", &self.shape)
+            .field("order", &self.order)
+            .field("data_offset", &self.data_offset)
+            .finish()
+    }
+}
+
+impl fmt::Display for DynArray {
+    /// Prints the array the way numpy's `print(arr)` does.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::display::fmt_array(f, self.as_bytes(), &self.dtype, &self.shape, self.order)
+    }
+}
+
+/// One field of every record of a [`DynArray`]: a strided view, made by
+/// [`DynArray::field`]. Nested fields are reached with [`DynField::field`].
+#[derive(Clone, Copy)]
+pub struct DynField<'a> {
+    array: &'a DynArray,
+    offset: usize,
+    dtype: &'a Dtype,
+}
+
+impl<'a> DynField<'a> {
+    fn lookup(array: &'a DynArray, base: usize, dtype: &'a Dtype, name: &str) -> Result<Self> {
+        let Some(record) = dtype.as_record() else {
+            return Err(Error::Field {
+                message: format!(
+                    "{}: no field {name:?}: the dtype {} is not a record",
+                    array.path.display(),
+                    dtype.descr()
+                ),
+            });
+        };
+        match record.field(name) {
+            Some(f) => Ok(DynField {
+                array,
+                offset: base + f.offset,
+                dtype: &f.dtype,
+            }),
+            None => Err(Error::Field {
+                message: format!(
+                    "{}: no field {name:?}; the fields are {:?}",
+                    array.path.display(),
+                    record.fields.iter().map(|f| &f.name).collect::<Vec<_>>()
+                ),
+            }),
+        }
+    }
+
+    /// The field's dtype.
+    pub fn dtype(&self) -> &'a Dtype {
+        self.dtype
+    }
+
+    /// The field's byte offset in the record.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The nested field `name` of this (record) field.
+    ///
+    /// # Errors
+    ///
+    /// As [`DynArray::field`].
+    pub fn field(&self, name: &str) -> Result<DynField<'a>> {
+        DynField::lookup(self.array, self.offset, self.dtype, name)
+    }
+
+    /// The field of the element at an n-d index, decoded; `None` if out of bounds.
+    pub fn get(&self, index: &[usize]) -> Option<Value> {
+        let item = self.array.item_bytes(index)?;
+        Value::decode(self.dtype, item.get(self.offset..)?)
+    }
+
+    /// The field of every element, in logical C order.
+    pub fn values(&self) -> impl Iterator<Item = Value> + 'a {
+        let (array, offset, dtype) = (self.array, self.offset, self.dtype);
+        LogicalOrder::new(&array.shape, array.order)
+            .filter_map(move |pos| Value::decode(dtype, array.item_at(pos)?.get(offset..)?))
+    }
+}
+
+impl fmt::Debug for DynField<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynField")
+            .field("offset", &self.offset)
+            .field("dtype", &self.dtype.descr())
+            .finish()
+    }
+}
+
+/// Memory positions of the elements of an array in logical C order: an odometer over the
+/// n-d index, mapped through the memory order.
+struct LogicalOrder<'a> {
+    shape: &'a [usize],
+    order: Order,
+    index: Vec<usize>,
+    remaining: usize,
+}
+
+impl<'a> LogicalOrder<'a> {
+    fn new(shape: &'a [usize], order: Order) -> Self {
+        LogicalOrder {
+            shape,
+            order,
+            index: vec![0; shape.len()],
+            // Checked when the array was made; 0 for empty arrays stops at once.
+            remaining: shape.iter().product(),
+        }
+    }
+}
+
+impl Iterator for LogicalOrder<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let pos = linear_index(self.shape, self.order, &self.index);
+        for axis in (0..self.shape.len()).rev() {
+            self.index[axis] += 1;
+            if self.index[axis] < self.shape[axis] {
+                break;
+            }
+            self.index[axis] = 0;
+        }
+        pos
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logical_order_of_fortran_arrays() {
+        let got: Vec<usize> = LogicalOrder::new(&[2, 3], Order::F).collect();
+        assert_eq!(got, [0, 2, 4, 1, 3, 5]);
+        let got: Vec<usize> = LogicalOrder::new(&[2, 3], Order::C).collect();
+        assert_eq!(got, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(LogicalOrder::new(&[], Order::C).collect::<Vec<_>>(), [0]);
+        assert_eq!(LogicalOrder::new(&[3, 0], Order::C).count(), 0);
+    }
+
+    #[test]
+    fn typed_views_check_alignment_and_dtype() {
+        let bytes: Vec<u8> = (0..16).collect();
+        let a = DynArray::from_bytes(u32::dtype(), vec![4], Order::C, &bytes).unwrap();
+        assert_eq!(
+            a.as_typed::<u32>().unwrap()[1],
+            u32::from_ne_bytes([4, 5, 6, 7])
+        );
+        assert!(matches!(
+            a.as_typed::<f32>(),
+            Err(Error::DtypeMismatch { .. })
+        ));
+        let empty = DynArray::from_bytes(u64::dtype(), vec![0], Order::C, &[]).unwrap();
+        assert!(empty.as_typed::<u64>().unwrap().is_empty());
+        assert!(DynArray::from_bytes(u64::dtype(), vec![2], Order::C, &[0; 15]).is_none());
+    }
+}
