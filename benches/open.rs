@@ -1,7 +1,8 @@
 //! Open latency against file size: typed-memmap's `Options::open` (open, size and alignment
-//! checks, mmap) against `File::open` + `memmap2::Mmap::map`, from 1 MiB to 2 GiB. The files
-//! are sparse: no page is touched, so only the size can matter. Dropping (munmap) is timed
-//! on both sides.
+//! checks, mmap) and `npy::open` (the same plus reading and parsing the header and checking the
+//! dtype) against `File::open` + `memmap2::Mmap::map` of the same file, from 1 MiB to 2 GiB.
+//! The files are sparse: no page is touched, so only the size can matter. Dropping (munmap)
+//! is timed on both sides.
 
 mod common;
 
@@ -10,7 +11,7 @@ use std::hint::black_box;
 
 use common::{sparse_file, Tick};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use typed_memmap::{Memmap, Options};
+use typed_memmap::{npy, DynArray, Memmap, Options};
 
 const SIZES: [(u64, &str); 4] = [
     (1 << 20, "1MiB"),
@@ -29,6 +30,30 @@ fn open(c: &mut Criterion) {
                 let map: Memmap<Tick> = unsafe { Options::new().open(black_box(path)) }.unwrap();
                 map
             })
+        });
+        group.bench_with_input(BenchmarkId::new("memmap2", label), &path, |b, path| {
+            b.iter(|| {
+                let file = File::open(black_box(path)).unwrap();
+                // SAFETY: as above.
+                unsafe { memmap2::Mmap::map(&file) }.unwrap()
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("open_npy");
+    for (size, label) in SIZES {
+        let path = sparse_file(size, true);
+        group.bench_with_input(BenchmarkId::new("ours", label), &path, |b, path| {
+            b.iter(|| {
+                // SAFETY: the benchmark's files are never written while mapped.
+                let map: Memmap<Tick> = unsafe { npy::open(black_box(path)) }.unwrap();
+                map
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("ours_dyn", label), &path, |b, path| {
+            // SAFETY: as above.
+            b.iter(|| unsafe { DynArray::open(black_box(path)) }.unwrap())
         });
         group.bench_with_input(BenchmarkId::new("memmap2", label), &path, |b, path| {
             b.iter(|| {

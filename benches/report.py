@@ -44,6 +44,8 @@ for size in ("1MiB", "16MiB", "256MiB", "2GiB"):
                  f"open_npy/ours/{size}", f"open_npy/memmap2/{size}", "<= 2"))
 ROWS.append(("open .npy: ours 2GiB / ours 1MiB (flatness, time)",
              "open_npy/ours/2GiB", "open_npy/ours/1MiB", "~ 1"))
+ROWS.append(("open .npy 2GiB: DynArray::open / memmap2 (time)",
+             "open_npy/ours_dyn/2GiB", "open_npy/memmap2/2GiB", "<= 2"))
 ROWS += [
     ("random lookup: ours_index / hand-written (time)",
      "lookup/ours_index", "lookup/handwritten", "<= 1.1"),
@@ -55,8 +57,10 @@ ROWS += [
      "log_append/bufwriter_all", "log_append/ours_append_all", ">= 1"),
     ("log append 1M, per record: BufWriter::write_all / LogWriter::append (speed)",
      "log_append/bufwriter_each", "log_append/ours_append_each", ">= 1"),
-    (".npy structured read: npyz / ours (speed)",
+    (".npy structured read: npyz / ours (npy::open + column scan) (speed)",
      "npy_read/npyz", "npy_read/ours", ">= 5"),
+    (".npy structured read: npyz / ours_read (npy::read copy + scan) (speed)",
+     "npy_read/npyz", "npy_read/ours_read", "(info)"),
     ("cold first scan: ours_plain / hand-written_plain (time)",
      "cold_scan/ours_plain", "cold_scan/handwritten_plain", "~ 1"),
     ("cold first scan: populate / plain (time)",

@@ -15,7 +15,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use typed_memmap::Record;
+use typed_memmap::{Element, Record};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// A 32-byte aligned record, mapped through typed-memmap.
@@ -63,11 +63,6 @@ pub struct ZcPackedTick {
 
 const _: () = assert!(size_of::<Tick>() == 32 && size_of::<ZcTick>() == 32);
 const _: () = assert!(size_of::<PackedTick>() == 21 && size_of::<ZcPackedTick>() == 21);
-
-/// numpy's descr of [`Tick`] and [`PackedTick`], for the `.npy` headers.
-const TICK_DESCR: &str =
-    "[('ts', '<u8'), ('price', '<f8'), ('qty', '<u4'), ('side', '<u4'), ('id', '<u8')]";
-const PACKED_DESCR: &str = "[('ts', '<u8'), ('price', '<f8'), ('qty', '<u4'), ('side', '|u1')]";
 
 /// The requested data size in bytes.
 pub fn bench_bytes() -> u64 {
@@ -127,10 +122,10 @@ impl Files {
             packed_raw: dir.join(format!("packed-{packed_len}.bin")),
             packed_npy: dir.join(format!("packed-{packed_len}.npy")),
         };
-        let header = npy_header(TICK_DESCR, aligned_len);
+        let header = npy_header::<Tick>(aligned_len);
         generate(&files.aligned_raw, &[], aligned_len, 32, write_aligned);
         generate(&files.aligned_npy, &header, aligned_len, 32, write_aligned);
-        let header = npy_header(PACKED_DESCR, packed_len);
+        let header = npy_header::<PackedTick>(packed_len);
         generate(&files.packed_raw, &[], packed_len, 21, write_packed);
         generate(&files.packed_npy, &header, packed_len, 21, write_packed);
         files
@@ -143,7 +138,7 @@ pub fn sparse_file(size: u64, npy: bool) -> PathBuf {
     let len = usize::try_from(size / 32).unwrap();
     let (path, header) = if npy {
         let path = data_dir().join(format!("sparse-{len}.npy"));
-        (path, npy_header(TICK_DESCR, len))
+        (path, npy_header::<Tick>(len))
     } else {
         (data_dir().join(format!("sparse-{len}.bin")), Vec::new())
     };
@@ -261,28 +256,10 @@ fn generate(
     fs::rename(&tmp, path).unwrap();
 }
 
-/// A version 1.0 `.npy` header for a 1-D array of `len` records of dtype `descr`, laid out as
-/// numpy writes it: the dict with sorted keys, padded with spaces and a newline so that the
-/// data starts at a multiple of 64 bytes.
-pub fn npy_header(descr: &str, len: usize) -> Vec<u8> {
-    let dict = format!("{{'descr': {descr}, 'fortran_order': False, 'shape': ({len},), }}");
-    let unpadded = 10 + dict.len() + 1;
-    let total = unpadded.div_ceil(64) * 64;
-    let header_len = u16::try_from(total - 10).expect("header fits version 1.0");
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(b"\x93NUMPY\x01\x00");
-    out.extend_from_slice(&header_len.to_le_bytes());
-    out.extend_from_slice(dict.as_bytes());
-    out.resize(total - 1, b' ');
-    out.push(b'\n');
-    out
-}
-
-/// The data offset of the `.npy` files [`Files`] writes.
-pub fn npy_data_offset(path: &Path) -> u64 {
-    let mut prefix = [0u8; 10];
-    std::io::Read::read_exact(&mut File::open(path).unwrap(), &mut prefix).unwrap();
-    10 + u64::from(u16::from_le_bytes([prefix[8], prefix[9]]))
+/// The `.npy` header of a 1-D array of `len` records of type `T`, as typed-memmap writes it
+/// (numpy's layout; `benches/numpy_peer.py` checks that `np.load` reads it as the same dtype).
+pub fn npy_header<T: Element>(len: usize) -> Vec<u8> {
+    typed_memmap::npy::write_header(&T::dtype(), &[len], false).expect("a header for T")
 }
 
 /// Evicts `path` from the page cache so the next read comes from the disk
