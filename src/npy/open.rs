@@ -80,7 +80,7 @@ impl NpyOptions {
         let (file, header) = open_npy(path, false, self.max_header_len)?;
         check_dtype::<T>(path, &header)?;
         // SAFETY: the caller upholds `Options#safety` for this file.
-        unsafe { map_options::<T>(&header).open_file(&file) }
+        unsafe { map_options::<T>(&header).open_file_named(&file, path) }
     }
 
     /// Maps the data of a `.npy` file read-write as `T` (numpy's `mmap_mode='r+'`).
@@ -268,7 +268,10 @@ pub(crate) fn open_npy(path: &Path, write: bool, max_header_len: usize) -> Resul
         .write(write)
         .open(path)
         .map_err(|e| Error::io("open", path, e))?;
-    let header = read_header(&mut &file, max_header_len).map_err(|e| header_error(path, e))?;
+    // One `read` for the prefix and a header of up to 4 KiB, instead of three; the file's
+    // position is not used afterwards (maps and copies address the data by offset).
+    let mut reader = std::io::BufReader::with_capacity(4096, &file);
+    let header = read_header(&mut reader, max_header_len).map_err(|e| header_error(path, e))?;
     Ok((file, header))
 }
 
