@@ -63,6 +63,8 @@ ROWS += [
      "npy_read/npyz", "npy_read/ours_read", "(info)"),
     ("cold first scan: ours_plain / hand-written_plain (time)",
      "cold_scan/ours_plain", "cold_scan/handwritten_plain", "~ 1"),
+    ("first scan, fresh map: evicted / still in page cache (time)",
+     "cold_scan/ours_plain", "cold_scan/ours_plain_warm", "(effect)"),
     ("cold first scan: populate / plain (time)",
      "cold_scan/ours_populate", "cold_scan/ours_plain", "(effect)"),
     ("cold first scan: advise sequential / plain (time)",

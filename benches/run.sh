@@ -2,11 +2,11 @@
 # Runs every benchmark and the numpy peer, several times per data size, and prints the ratio
 # table of BENCHMARKS.md (benches/report.py).
 #
-# Usage: benches/run.sh            # 64 MiB x 5 runs, then 2 GiB x 3 runs
+# Usage: benches/run.sh            # 64 MiB x 5 runs, then 2 GiB x 2 runs
 #        SIZES="64M" RUNS=2 benches/run.sh
 # Environment:
 #   SIZES          data sizes, as TYPED_MEMMAP_BENCH_BYTES takes them (default "64M 2G")
-#   RUNS           runs per size (default: 5 below 1 GiB, 3 from 1 GiB up)
+#   RUNS           runs per size (default: 5 below 1 GiB, 2 from 1 GiB up)
 #   BENCH_ARGS     criterion arguments (default: short warm-up and measurement; 10 samples
 #                  from 1 GiB up)
 #   TYPED_MEMMAP_BENCH_DIR  where the data files are generated (default: a temp directory)
@@ -26,7 +26,7 @@ for size in $sizes; do
         *) big=0 ;;
     esac
     if [ "$big" = 1 ]; then
-        runs=${RUNS:-3}
+        runs=${RUNS:-2}
         args=${BENCH_ARGS:---noplot --warm-up-time 1 --measurement-time 5 --sample-size 10}
         peer_seconds=5
     else
