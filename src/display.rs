@@ -25,15 +25,13 @@
 //!
 //! # Differences from numpy
 //!
-//! - Generic datetimes (`M8` without a unit) hold only `NaT` in numpy; other values are
-//!   printed as their tick count here.
-//! - Complex numbers with `f2` parts and floats wider than 8 bytes (`f16`, `c32`) cannot be
-//!   decoded by [`Value`]; they print as the `bytes` repr of their raw bytes.
+//! - A generic datetime (`M8` without a unit) other than `NaT` makes numpy raise
+//!   `ValueError` when printing; it prints as its tick count here.
+//! - Long doubles (`f12`, `f16`, `c24`, `c32`) cannot be decoded by [`Value`]; they print as
+//!   the `bytes` repr of their raw bytes (`b'\x00...'`), numpy prints their values.
 //! - Unicode text is escaped with Python's `repr` rules for control, separator and surrogate
 //!   characters only (see `py_repr_str` in `dtype.rs`); Python also escapes unassigned and
-//!   private-use code points.
-//! - Line wrapping counts characters (`char`s), as Python counts code points; wide (East
-//!   Asian) characters count as one column in both.
+//!   private-use code points. Line wrapping counts `char`s, as Python counts code points.
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -60,7 +58,16 @@ pub(crate) fn fmt_array(
     shape: &[usize],
     order: Order,
 ) -> fmt::Result {
-    f.write_str(&array_to_string(bytes, dtype, shape, order).ok_or(fmt::Error)?)
+    match array_to_string(bytes, dtype, shape, order) {
+        Some(text) => f.write_str(&text),
+        // The maps and arrays always hold their whole shape; say so rather than fail the
+        // formatter (which would make `to_string` panic).
+        None => write!(
+            f,
+            "<{} bytes do not hold an array of shape {shape:?} and dtype {dtype}>",
+            bytes.len()
+        ),
+    }
 }
 
 /// The text of `print(arr)`, or `None` if `bytes` is too short for the shape.
@@ -108,30 +115,13 @@ fn array_to_string(bytes: &[u8], dtype: &Dtype, shape: &[usize], order: Order) -
             .checked_mul(itemsize)?
             .checked_add(inner_pos * base_size)?;
         values.push(Value::decode(base, bytes.get(start..)?)?);
-        // Next grid position, last axis fastest.
-        let mut axis = pos.len();
-        loop {
-            if axis == 0 {
-                break;
-            }
-            axis -= 1;
-            pos[axis] += 1;
-            if pos[axis] < shown[axis].len() {
-                break;
-            }
-            pos[axis] = 0;
-            if axis == 0 {
-                axis = usize::MAX;
-                break;
-            }
-        }
-        if axis == usize::MAX {
+        if !advance(&mut pos, &shown) {
             break;
         }
     }
 
     let refs: Vec<&Value> = values.iter().collect();
-    let format = Format::build(base, &refs, false);
+    let format = Format::build(base, &refs, Context::ARRAY);
     let words: Vec<String> = values.iter().map(|v| format.apply(v)).collect();
     let grid = Grid {
         words: &words,
@@ -142,6 +132,19 @@ fn array_to_string(bytes: &[u8], dtype: &Dtype, shape: &[usize], order: Order) -
             .collect(),
     };
     Some(grid.render(0, 0, 1, LINE_WIDTH))
+}
+
+/// Steps the grid position `pos` to the next one in C order (last axis fastest) over axes
+/// of `shown[axis].len()` items; false after the last position.
+fn advance(pos: &mut [usize], shown: &[Vec<usize>]) -> bool {
+    for axis in (0..pos.len()).rev() {
+        pos[axis] += 1;
+        if pos[axis] < shown[axis].len() {
+            return true;
+        }
+        pos[axis] = 0;
+    }
+    false
 }
 
 /// The indices numpy prints along an axis of length `n`.
@@ -172,7 +175,7 @@ impl Grid<'_> {
         let mut s = String::new();
         if axis + 1 == self.dims.len() {
             // Leave room for the closing bracket.
-            let elem_width = width - 1;
+            let elem_width = width.saturating_sub(1);
             let mut line = indent.clone();
             for j in 0..n {
                 if self.summarized[axis] && j == EDGE_ITEMS {
@@ -200,7 +203,12 @@ impl Grid<'_> {
                     s.push_str(&line_sep);
                 }
                 s.push_str(&indent);
-                s.push_str(&self.render(axis + 1, start + j * stride, hanging + 1, width - 1));
+                s.push_str(&self.render(
+                    axis + 1,
+                    start + j * stride,
+                    hanging + 1,
+                    width.saturating_sub(1),
+                ));
                 if j + 1 < n {
                     s.push_str(&line_sep);
                 }
@@ -224,6 +232,23 @@ fn extend_line(s: &mut String, line: &mut String, word: &str, width: usize, hang
     line.push_str(word);
 }
 
+/// Where a format is used, which changes how numpy formats some kinds.
+#[derive(Clone, Copy)]
+struct Context {
+    /// The values are 0-d (fields of a 0-d record): booleans print without padding.
+    zero_d: bool,
+    /// Inside a 0-d record numpy prints floats with the scalar `str`, subarrays included.
+    scalar_floats: bool,
+}
+
+impl Context {
+    /// The elements of an array.
+    const ARRAY: Context = Context {
+        zero_d: false,
+        scalar_floats: false,
+    };
+}
+
 /// How the elements of one dtype print, built from the elements shown (numpy's format
 /// functions).
 enum Format {
@@ -233,7 +258,7 @@ enum Format {
     Int { width: usize },
     /// Floats of an array.
     Float(FloatFormat),
-    /// Floats of a 0-d record: numpy's scalar `str`.
+    /// Floats in a 0-d record: numpy's scalar `str`.
     FloatScalar,
     /// Complex numbers: real part, then imaginary part always signed, then `j`.
     Complex { re: FloatFormat, im: FloatFormat },
@@ -252,9 +277,8 @@ enum Format {
 }
 
 impl Format {
-    /// The format for `values`, all of `dtype`; `zero_d` when they are the fields of a 0-d
-    /// record (numpy prints those without padding and with scalar float text).
-    fn build(dtype: &Dtype, values: &[&Value], zero_d: bool) -> Format {
+    /// The format for `values`, all of `dtype`, in the context `ctx`.
+    fn build(dtype: &Dtype, values: &[&Value], ctx: Context) -> Format {
         match dtype {
             Dtype::Subarray(base, _) => {
                 let items: Vec<&Value> = values
@@ -264,7 +288,11 @@ impl Format {
                         other => vec![*other],
                     })
                     .collect();
-                Format::SubArray(Box::new(Format::build(base, &items, false)))
+                let ctx = Context {
+                    zero_d: false,
+                    ..ctx
+                };
+                Format::SubArray(Box::new(Format::build(base, &items, ctx)))
             }
             Dtype::Record(r) => Format::Record(
                 r.fields
@@ -278,12 +306,14 @@ impl Format {
                                 _ => None,
                             })
                             .collect();
-                        Format::build(&field.dtype, &column, zero_d)
+                        Format::build(&field.dtype, &column, ctx)
                     })
                     .collect(),
             ),
             Dtype::Scalar(s) => match s.kind {
-                Kind::Bool => Format::Bool { padded: !zero_d },
+                Kind::Bool => Format::Bool {
+                    padded: !ctx.zero_d,
+                },
                 Kind::Int | Kind::UInt => {
                     let ints = values.iter().filter_map(|v| match v {
                         Value::Int(i) => Some(i128::from(*i)),
@@ -297,7 +327,7 @@ impl Format {
                     };
                     Format::Int { width }
                 }
-                Kind::Float if zero_d => Format::FloatScalar,
+                Kind::Float if ctx.scalar_floats => Format::FloatScalar,
                 Kind::Float => {
                     let xs: Vec<f64> = values
                         .iter()
@@ -908,14 +938,20 @@ fn scalar_str(dtype: &Dtype, value: &Value) -> String {
         }
         Value::Datetime(t, unit) => datetime_str(*t, *unit),
         Value::Timedelta(t, unit) => timedelta_scalar_str(*t, *unit),
-        Value::Record(_) => Format::build(dtype, &[value], true).apply(value),
+        Value::Record(_) => {
+            let ctx = Context {
+                zero_d: true,
+                scalar_floats: true,
+            };
+            Format::build(dtype, &[value], ctx).apply(value)
+        }
         Value::Array(shape, items) => {
             let base = match dtype {
                 Dtype::Subarray(base, _) => &**base,
                 d => d,
             };
             let refs: Vec<&Value> = items.iter().collect();
-            let format = Format::build(base, &refs, false);
+            let format = Format::build(base, &refs, Context::ARRAY);
             let mut out = String::new();
             subarray_text(&format, shape, items, items.len() > THRESHOLD, &mut out);
             out

@@ -144,6 +144,40 @@ unsafe impl Element for Tagged {
     }
 }
 
+/// A record with subarray and nested fields, `[('a', '<f8', (2,)), ('b', '?', (2,)),
+/// ('c', [('p', '?'), ('q', '<f4')])]` packed, with one byte of trailing padding.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Mixed {
+    a: [u8; 16],
+    b: [Bool; 2],
+    c_p: Bool,
+    c_q: [u8; 4],
+    tail: u8,
+}
+
+// SAFETY: `Mixed` is `#[repr(C)]` of byte-sized fields only (`u8` arrays and `Bool`), so it
+// has alignment 1, size 24, no padding, and is valid for every bit pattern, with no pointers
+// and no interior mutability. The dtype puts the fields at the same offsets (0, 16, 18 and
+// 18 + 1 inside `c`) and leaves the last byte (`tail`) to no field, as numpy's dtype with
+// `itemsize=24` in the case does.
+unsafe impl Element for Mixed {
+    fn dtype() -> Dtype {
+        let inner = Dtype::Record(RecordDtype {
+            fields: vec![field("p", 0, Bool::dtype()), field("q", 1, f32::dtype())],
+            itemsize: 5,
+        });
+        Dtype::Record(RecordDtype {
+            fields: vec![
+                field("a", 0, <[f64; 2]>::dtype()),
+                field("b", 16, <[Bool; 2]>::dtype()),
+                field("c", 18, inner),
+            ],
+            itemsize: 24,
+        })
+    }
+}
+
 /// Test-only newtypes over `i64` that carry a datetime or timedelta dtype.
 macro_rules! time_type {
     ($name:ident, $kind:ident, $unit:ident) => {
@@ -395,6 +429,20 @@ fn cases() -> Vec<Case> {
             "np.array([(1, (-1, 200), 0.5), (65535, (3, 4), 1e-5), (7, (0, 0), 2.)], \
              dtype=[('id', '<u2'), ('inner', [('a', 'i1'), ('b', 'u1')]), ('v', '<f4')])",
             map::<Tagged>(3)
+        ),
+        case!(
+            "record_0d_subarray",
+            "np.array(([1., 2.5], [True, False], (True, 1.0)), dtype={'names': ['a', 'b', 'c'], \
+             'formats': [('<f8', (2,)), ('?', (2,)), [('p', '?'), ('q', '<f4')]], \
+             'offsets': [0, 16, 18], 'itemsize': 24})",
+            read::<Mixed>()
+        ),
+        case!(
+            "record_1d_subarray",
+            "np.array([([1., 2.5], [True, False], (True, 1.0))], dtype={'names': ['a', 'b', 'c'], \
+             'formats': [('<f8', (2,)), ('?', (2,)), [('p', '?'), ('q', '<f4')]], \
+             'offsets': [0, 16, 18], 'itemsize': 24})",
+            read::<Mixed>(1)
         ),
         // Text, byte strings, datetimes, timedeltas.
         case!(
