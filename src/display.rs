@@ -1442,6 +1442,71 @@ mod tests {
         );
     }
 
+    // Expected texts from numpy 2.4.6: `np.datetime_as_string(np.datetime64(ticks, unit))`.
+    #[test]
+    fn datetimes_print_at_their_unit() {
+        let unit = |base, multiplier| TimeUnit {
+            base: Some(base),
+            multiplier,
+        };
+        let table: &[(i64, DateUnit, u64, &str)] = &[
+            (2609, DateUnit::Weeks, 1, "2020-01-02"),
+            (600, DateUnit::Months, 1, "2020-01"),
+            (50, DateUnit::Years, 1, "2020"),
+            (-719_893, DateUnit::Days, 1, "-001-01-01"),
+            (2_932_897, DateUnit::Days, 1, "10000-01-01"),
+            (-719_468, DateUnit::Days, 1, "0000-03-01"),
+            (-1, DateUnit::Hours, 1, "1969-12-31T23"),
+            (15_863_794, DateUnit::Minutes, 1, "2000-02-29T12:34"),
+            (1, DateUnit::Millis, 1, "1970-01-01T00:00:00.001"),
+            (-1, DateUnit::Micros, 1, "1969-12-31T23:59:59.999999"),
+            (1, DateUnit::Picos, 1, "1970-01-01T00:00:00.000000000001"),
+            (
+                1,
+                DateUnit::Femtos,
+                1,
+                "1970-01-01T00:00:00.000000000000001",
+            ),
+            (
+                1,
+                DateUnit::Attos,
+                1,
+                "1970-01-01T00:00:00.000000000000000001",
+            ),
+            (
+                i64::MAX,
+                DateUnit::Nanos,
+                1,
+                "2262-04-11T23:47:16.854775807",
+            ),
+            (100, DateUnit::Seconds, 25, "1970-01-01T00:41:40"),
+        ];
+        for &(ticks, base, multiplier, expected) in table {
+            assert_eq!(datetime_str(ticks, unit(base, multiplier)), expected);
+        }
+    }
+
+    // Expected texts from numpy 2.4.6: `str(np.timedelta64(5, '25s'))` and so on.
+    #[test]
+    fn timedelta_scalars_print_their_unit_name() {
+        let unit = |base, multiplier| TimeUnit { base, multiplier };
+        let seconds = Some(DateUnit::Seconds);
+        assert_eq!(timedelta_scalar_str(5, unit(seconds, 25)), "125 seconds");
+        assert_eq!(
+            timedelta_scalar_str(5, unit(Some(DateUnit::Weeks), 1)),
+            "5 weeks"
+        );
+        assert_eq!(
+            timedelta_scalar_str(1, unit(Some(DateUnit::Years), 1)),
+            "1 years"
+        );
+        assert_eq!(
+            timedelta_scalar_str(5, unit(None, 1)),
+            "5 generic time units"
+        );
+        assert_eq!(timedelta_scalar_str(i64::MIN, unit(seconds, 1)), "NaT");
+    }
+
     #[test]
     fn dates_follow_the_proleptic_gregorian_calendar() {
         assert_eq!(date_text(0), "1970-01-01");
