@@ -487,8 +487,15 @@ fn cases() -> Vec<Case> {
             read::<SecondsDelta>()
         ),
     ];
-    #[cfg(feature = "f16")]
-    cases.extend([
+    cases.extend(f16_cases());
+    cases.extend(complex_cases());
+    cases
+}
+
+/// Half-precision cases (feature `f16`).
+#[cfg(feature = "f16")]
+fn f16_cases() -> Vec<Case> {
+    vec![
         case!(
             "f16",
             "np.array([0.1, 0.5, 65504, -2.25], np.float16)",
@@ -500,9 +507,18 @@ fn cases() -> Vec<Case> {
             read::<half::f16>(4)
         ),
         case!("f16_0d", "np.array(0.1, np.float16)", read::<half::f16>()),
-    ]);
-    #[cfg(feature = "complex")]
-    cases.extend([
+    ]
+}
+
+#[cfg(not(feature = "f16"))]
+fn f16_cases() -> Vec<Case> {
+    Vec::new()
+}
+
+/// Complex cases (feature `complex`).
+#[cfg(feature = "complex")]
+fn complex_cases() -> Vec<Case> {
+    vec![
         case!(
             "c16",
             "np.array([1+2j, 3-4.5j, np.nan+1j])",
@@ -523,8 +539,12 @@ fn cases() -> Vec<Case> {
             "np.array(1.5-2j)",
             read::<num_complex::Complex<f64>>()
         ),
-    ]);
-    cases
+    ]
+}
+
+#[cfg(not(feature = "complex"))]
+fn complex_cases() -> Vec<Case> {
+    Vec::new()
 }
 
 /// A JSON object of string values, as Python's `json.dumps` writes it (ASCII, `\uXXXX`
