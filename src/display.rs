@@ -262,10 +262,9 @@ enum Format {
     FloatScalar,
     /// Complex numbers: real part, then imaginary part always signed, then `j`.
     Complex { re: FloatFormat, im: FloatFormat },
-    /// Python reprs of byte strings and text, unpadded.
+    /// Python reprs of byte strings and text, unpadded; raw bytes (`V<n>`) with every byte
+    /// escaped.
     Repr,
-    /// `V<n>`: every byte escaped.
-    Void,
     /// Quoted ISO dates right-aligned to `width`.
     Datetime { width: usize },
     /// Tick counts right-aligned to `width`.
@@ -352,8 +351,7 @@ impl Format {
                         im: FloatFormat::new(&im, bits, true),
                     }
                 }
-                Kind::Bytes | Kind::Unicode => Format::Repr,
-                Kind::Void => Format::Void,
+                Kind::Bytes | Kind::Unicode | Kind::Void => Format::Repr,
                 Kind::Datetime(unit) => {
                     let ticks = values.iter().filter_map(|v| match v {
                         Value::Datetime(t, _) if *t != i64::MIN => Some(*t),
@@ -412,7 +410,6 @@ impl Format {
                 fr.format(*re) + &i
             }
             (Format::Repr, v) => repr(v),
-            (Format::Void, v) => repr(v),
             (Format::Datetime { width }, Value::Datetime(t, unit)) => {
                 let text = if *t == i64::MIN {
                     "'NaT'".to_string()
@@ -446,8 +443,8 @@ impl Format {
                 subarray_text(inner, shape, items, summarize, &mut out);
                 out
             }
-            // A value that does not match its dtype's format (only `Value::Unsupported`
-            // reaches here): numpy cannot decode it either; show its bytes.
+            // A value that does not match its dtype's format: only `Value::Unsupported`
+            // (long doubles) reaches here, and its raw bytes are all there is to show.
             (_, v) => repr(v),
         }
     }
@@ -483,6 +480,7 @@ fn subarray_text(
     out.push(']');
 }
 
+/// Whether `v` is a datetime or timedelta `NaT` (numpy stores it as `i64::MIN`).
 fn is_nat(v: &Value) -> bool {
     matches!(
         v,
@@ -490,6 +488,7 @@ fn is_nat(v: &Value) -> bool {
     )
 }
 
+/// The smallest and largest item, `(None, None)` when there are none.
 fn min_max<T: Ord + Copy>(items: impl Iterator<Item = T>) -> (Option<T>, Option<T>) {
     items.fold((None, None), |(lo, hi), x| {
         (
@@ -512,6 +511,7 @@ fn float_bits(size: usize) -> u8 {
 /// numpy's `FloatingFormat` for one array (or one part of a complex array).
 #[derive(Debug)]
 struct FloatFormat {
+    /// The width of the floats (16, 32 or 64): it decides their shortest digits.
     bits: u8,
     /// Whether positive values get a `+` (imaginary parts).
     plus: bool,
@@ -528,6 +528,7 @@ struct FloatFormat {
 }
 
 impl FloatFormat {
+    /// The format of an array holding `values` (all elements shown), numpy's `fillFormat`.
     fn new(values: &[f64], bits: u8, plus: bool) -> FloatFormat {
         let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         let mut ff = FloatFormat {
@@ -677,6 +678,9 @@ fn settle_tie(x: f64, bits: u8, digits: Vec<u8>, e: i32) -> (Vec<u8>, i32) {
         exact.pop();
     }
     exact.pop();
+    if exact.is_empty() {
+        return (digits, e);
+    }
     let lower = (exact, ex);
     let upper = decimal_increment(&lower.0, ex);
     let reads_back = |(d, e): &(Vec<u8>, i32)| {
@@ -861,14 +865,15 @@ fn positional_parts(digits: &[u8], e: i32) -> (String, String) {
 /// (`f4`) or 1e3 (`f2`), else scientific without a bare point (`1e+16`, `1.5e-07`).
 fn float_scalar_str(x: f64, bits: u8) -> String {
     let (text, integral) = float_scalar_parts(x, bits);
-    if integral && !text.contains('e') && x.is_finite() {
+    if integral {
         text + ".0"
     } else {
         text
     }
 }
 
-/// The scalar text of `x` without a trailing point, and whether it had no fraction digits.
+/// The scalar text of `x` without a trailing point (the text numpy uses for the parts of a
+/// complex scalar), and whether it is positional with no fraction digits.
 fn float_scalar_parts(x: f64, bits: u8) -> (String, bool) {
     if x.is_nan() {
         return ("nan".to_string(), false);
