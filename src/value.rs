@@ -107,10 +107,20 @@ pub(crate) fn f16_to_f64(bits: u16) -> f64 {
     let exp = (bits >> 10) & 0x1f;
     let frac = f64::from(bits & 0x3ff);
     match exp {
-        0 => sign * frac * 2f64.powi(-24),
+        0 => sign * frac * pow2(-24),
         0x1f if frac == 0.0 => sign * f64::INFINITY,
         0x1f => f64::NAN,
-        e => sign * (1.0 + frac / 1024.0) * 2f64.powi(i32::from(e) - 15),
+        e => sign * (1.0 + frac / 1024.0) * pow2(i32::from(e) - 15),
+    }
+}
+
+/// `2^e` for `e` in `-1074..=1023`, built from its bits. `f64::powi` is not guaranteed to be
+/// exact (Miri perturbs it on purpose), and these scalings must be.
+pub(crate) fn pow2(e: i32) -> f64 {
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
     }
 }
 
@@ -181,7 +191,10 @@ mod tests {
         assert_eq!(Value::decode(&u32::dtype(), &[1, 2]), None);
         assert_eq!(f16_to_f64(0x3c00), 1.0);
         assert_eq!(f16_to_f64(0xc000), -2.0);
-        assert_eq!(f16_to_f64(0x0001), 2f64.powi(-24));
+        assert_eq!(f16_to_f64(0x0001), 1.0 / 16_777_216.0);
+        assert_eq!(pow2(-1074), f64::from_bits(1));
+        assert_eq!(pow2(-1022), f64::MIN_POSITIVE);
+        assert_eq!(pow2(10), 1024.0);
         assert!(f16_to_f64(0x7e00).is_nan());
         assert_eq!(f16_to_f64(0xfc00), f64::NEG_INFINITY);
     }
