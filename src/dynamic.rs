@@ -8,9 +8,9 @@
 //! multiple of the dtype's alignment open fine, only `as_typed` refuses them.
 
 use std::fmt;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
+use crate::array::read_exact_at;
 use crate::dtype::Dtype;
 use crate::element::Element;
 use crate::error::{Error, Result};
@@ -412,18 +412,6 @@ fn check_len(path: &Path, header: &Header, nbytes: usize, file_len: u64) -> Resu
         });
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(buf)
 }
 
 impl fmt::Debug for DynArray {

@@ -114,10 +114,14 @@ pub(crate) fn f16_to_f64(bits: u16) -> f64 {
     }
 }
 
-/// `2^exp` for `-1022 <= exp <= 1023`, exactly: `powi` promises no precision (Miri checks
-/// that by perturbing it), and an f16 must widen without any rounding.
-fn pow2(exp: i32) -> f64 {
-    f64::from_bits(((exp + 1023) as u64) << 52)
+/// `2^e` for `e` in `-1074..=1023`, built from its bits. `f64::powi` is not guaranteed to be
+/// exact (Miri perturbs it on purpose), and these scalings must be.
+pub(crate) fn pow2(e: i32) -> f64 {
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
+    }
 }
 
 fn float(order: ByteOrder, bytes: &[u8]) -> Option<(f64, u8)> {
@@ -188,8 +192,10 @@ mod tests {
         assert_eq!(Value::decode(&u32::dtype(), &[1, 2]), None);
         assert_eq!(f16_to_f64(0x3c00), 1.0);
         assert_eq!(f16_to_f64(0xc000), -2.0);
-        // The smallest subnormal f16, 2^-24 (written out: `powi` is not exact under Miri).
-        assert_eq!(f16_to_f64(0x0001), 5.960_464_477_539_063e-8);
+        assert_eq!(f16_to_f64(0x0001), 1.0 / 16_777_216.0);
+        assert_eq!(pow2(-1074), f64::from_bits(1));
+        assert_eq!(pow2(-1022), f64::MIN_POSITIVE);
+        assert_eq!(pow2(10), 1024.0);
         assert!(f16_to_f64(0x7e00).is_nan());
         assert_eq!(f16_to_f64(0xfc00), f64::NEG_INFINITY);
     }

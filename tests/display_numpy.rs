@@ -144,6 +144,40 @@ unsafe impl Element for Tagged {
     }
 }
 
+/// A record with subarray and nested fields, `[('a', '<f8', (2,)), ('b', '?', (2,)),
+/// ('c', [('p', '?'), ('q', '<f4')])]` packed, with one byte of trailing padding.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Mixed {
+    a: [u8; 16],
+    b: [Bool; 2],
+    c_p: Bool,
+    c_q: [u8; 4],
+    tail: u8,
+}
+
+// SAFETY: `Mixed` is `#[repr(C)]` of byte-sized fields only (`u8` arrays and `Bool`), so it
+// has alignment 1, size 24, no padding, and is valid for every bit pattern, with no pointers
+// and no interior mutability. The dtype puts the fields at the same offsets (0, 16, 18 and
+// 18 + 1 inside `c`) and leaves the last byte (`tail`) to no field, as numpy's dtype with
+// `itemsize=24` in the case does.
+unsafe impl Element for Mixed {
+    fn dtype() -> Dtype {
+        let inner = Dtype::Record(RecordDtype {
+            fields: vec![field("p", 0, Bool::dtype()), field("q", 1, f32::dtype())],
+            itemsize: 5,
+        });
+        Dtype::Record(RecordDtype {
+            fields: vec![
+                field("a", 0, <[f64; 2]>::dtype()),
+                field("b", 16, <[Bool; 2]>::dtype()),
+                field("c", 18, inner),
+            ],
+            itemsize: 24,
+        })
+    }
+}
+
 /// Test-only newtypes over `i64` that carry a datetime or timedelta dtype.
 macro_rules! time_type {
     ($name:ident, $kind:ident, $unit:ident) => {
@@ -396,6 +430,20 @@ fn cases() -> Vec<Case> {
              dtype=[('id', '<u2'), ('inner', [('a', 'i1'), ('b', 'u1')]), ('v', '<f4')])",
             map::<Tagged>(3)
         ),
+        case!(
+            "record_0d_subarray",
+            "np.array(([1., 2.5], [True, False], (True, 1.0)), dtype={'names': ['a', 'b', 'c'], \
+             'formats': [('<f8', (2,)), ('?', (2,)), [('p', '?'), ('q', '<f4')]], \
+             'offsets': [0, 16, 18], 'itemsize': 24})",
+            read::<Mixed>()
+        ),
+        case!(
+            "record_1d_subarray",
+            "np.array([([1., 2.5], [True, False], (True, 1.0))], dtype={'names': ['a', 'b', 'c'], \
+             'formats': [('<f8', (2,)), ('?', (2,)), [('p', '?'), ('q', '<f4')]], \
+             'offsets': [0, 16, 18], 'itemsize': 24})",
+            read::<Mixed>(1)
+        ),
         // Text, byte strings, datetimes, timedeltas.
         case!(
             "unicode",
@@ -439,8 +487,15 @@ fn cases() -> Vec<Case> {
             read::<SecondsDelta>()
         ),
     ];
-    #[cfg(feature = "f16")]
-    cases.extend([
+    cases.extend(f16_cases());
+    cases.extend(complex_cases());
+    cases
+}
+
+/// Half-precision cases (feature `f16`).
+#[cfg(feature = "f16")]
+fn f16_cases() -> Vec<Case> {
+    vec![
         case!(
             "f16",
             "np.array([0.1, 0.5, 65504, -2.25], np.float16)",
@@ -452,9 +507,18 @@ fn cases() -> Vec<Case> {
             read::<half::f16>(4)
         ),
         case!("f16_0d", "np.array(0.1, np.float16)", read::<half::f16>()),
-    ]);
-    #[cfg(feature = "complex")]
-    cases.extend([
+    ]
+}
+
+#[cfg(not(feature = "f16"))]
+fn f16_cases() -> Vec<Case> {
+    Vec::new()
+}
+
+/// Complex cases (feature `complex`).
+#[cfg(feature = "complex")]
+fn complex_cases() -> Vec<Case> {
+    vec![
         case!(
             "c16",
             "np.array([1+2j, 3-4.5j, np.nan+1j])",
@@ -475,8 +539,12 @@ fn cases() -> Vec<Case> {
             "np.array(1.5-2j)",
             read::<num_complex::Complex<f64>>()
         ),
-    ]);
-    cases
+    ]
+}
+
+#[cfg(not(feature = "complex"))]
+fn complex_cases() -> Vec<Case> {
+    Vec::new()
 }
 
 /// A JSON object of string values, as Python's `json.dumps` writes it (ASCII, `\uXXXX`

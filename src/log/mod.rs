@@ -69,6 +69,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::array::read_exact_at;
 use crate::error::{Error, Result};
 
 type CheckFn = dyn Fn(&[u8]) -> core::result::Result<(), String> + Send + Sync;
@@ -224,19 +225,6 @@ pub(crate) fn file_len(file: &File, path: &Path) -> Result<u64> {
     file.metadata()
         .map(|m| m.len())
         .map_err(|e| Error::io("stat", path, e))
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = file;
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(buf)
 }
 
 #[cfg(unix)]
