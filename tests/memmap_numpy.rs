@@ -237,25 +237,6 @@ fn prefix_bytes(len: u64) -> Vec<u8> {
     (0..len).map(|i| (i * 37 + 11) as u8).collect()
 }
 
-/// The n-d indices of `shape` in logical C order (last axis fastest), whatever the memory
-/// order; numpy's `np.ndindex`.
-fn c_indices(shape: &[usize]) -> Vec<Vec<usize>> {
-    let count: usize = shape.iter().product();
-    let mut out = Vec::with_capacity(count);
-    let mut index = vec![0; shape.len()];
-    for _ in 0..count {
-        out.push(index.clone());
-        for axis in (0..shape.len()).rev() {
-            index[axis] += 1;
-            if index[axis] < shape[axis] {
-                break;
-            }
-            index[axis] = 0;
-        }
-    }
-    out
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
@@ -331,7 +312,7 @@ fn compare<T: Sample>(
     want: &Printed,
 ) {
     let (_, items) = &want[&case.name];
-    let indices = c_indices(&case.shape);
+    let indices = common::c_indices(&case.shape);
     assert_eq!(indices.len(), items.len(), "{what} {case:?}");
     for (index, (want_hex, want_value)) in indices.iter().zip(items) {
         let got = get(index).unwrap_or_else(|| panic!("{what} {case:?}: no element {index:?}"));
@@ -472,7 +453,7 @@ fn write_our_file<T: Sample>(case: &Case, dir: &Path) {
         // SAFETY: as above.
         unsafe { options.create(&path) }.unwrap()
     };
-    for (n, index) in c_indices(&case.shape).iter().enumerate() {
+    for (n, index) in common::c_indices(&case.shape).iter().enumerate() {
         *map.get_mut(index).unwrap() = T::make(n);
     }
     map.flush().unwrap();
@@ -495,7 +476,7 @@ fn check_numpy_read<T: Sample>(case: &Case, want: &Printed) {
     let (strides, _) = &want[&case.name];
     let ours = typed_memmap::shape::strides(&case.shape, core::mem::size_of::<T>(), case.order);
     assert_eq!(ours.as_ref(), Some(strides), "{case:?}");
-    let indices = c_indices(&case.shape);
+    let indices = common::c_indices(&case.shape);
     // `make(n)` went to the n-th index in C order, so numpy's n-th printed item must be it.
     let values: HashMap<Vec<usize>, T> = indices
         .iter()
@@ -747,7 +728,7 @@ print(' '.join(str(int(v)) for v in m.ravel(order='C')))
         .shape([3, 4])
         .order(Order::F);
     let values = |get: &dyn Fn(&[usize]) -> i32| -> Vec<i32> {
-        c_indices(&[3, 4]).iter().map(|i| get(i)).collect()
+        common::c_indices(&[3, 4]).iter().map(|i| get(i)).collect()
     };
     let mut file = std::fs::OpenOptions::new()
         .read(true)

@@ -41,24 +41,6 @@ impl Unit for Ticks25s {
     };
 }
 
-/// Every n-d index of `shape` in C order (one empty index for 0-d).
-fn c_order(shape: &[usize]) -> Vec<Vec<usize>> {
-    let count: usize = shape.iter().product();
-    let mut out = Vec::with_capacity(count);
-    let mut index = vec![0; shape.len()];
-    for _ in 0..count {
-        out.push(index.clone());
-        for axis in (0..shape.len()).rev() {
-            index[axis] += 1;
-            if index[axis] < shape[axis] {
-                break;
-            }
-            index[axis] = 0;
-        }
-    }
-    out
-}
-
 fn dyn_json(a: &DynArray) -> String {
     let mut out = Vec::new();
     json::write_array(&mut out, a).unwrap();
@@ -90,7 +72,7 @@ fn typed_json<T: Element>(path: &Path) -> String {
         map.order() == Order::F
     )
     .unwrap();
-    for (i, index) in c_order(map.shape()).iter().enumerate() {
+    for (i, index) in common::c_indices(map.shape()).iter().enumerate() {
         let item = map.get(index).unwrap();
         assert_eq!(bytes_of(std::slice::from_ref(owned.get(index).unwrap())), {
             bytes_of(std::slice::from_ref(item))

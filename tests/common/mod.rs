@@ -50,3 +50,22 @@ pub fn numpy(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> String {
 pub fn numpy_on(script: &str, path: &Path) -> String {
     numpy(script, &[&path])
 }
+
+/// The n-d indices of `shape` in logical C order (last axis fastest), whatever the memory
+/// order: numpy's `np.ndindex`.
+pub fn c_indices(shape: &[usize]) -> Vec<Vec<usize>> {
+    let count: usize = shape.iter().product();
+    let mut out = Vec::with_capacity(count);
+    let mut index = vec![0; shape.len()];
+    for _ in 0..count {
+        out.push(index.clone());
+        for axis in (0..shape.len()).rev() {
+            index[axis] += 1;
+            if index[axis] < shape[axis] {
+                break;
+            }
+            index[axis] = 0;
+        }
+    }
+    out
+}
