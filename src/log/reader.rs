@@ -306,7 +306,7 @@ impl<T: Element> RecordLog<T> {
                 offset: header_len,
             })?;
         if whole > self.len() {
-            // SAFETY: `open_file` is unsafe for the contract of `Options#safety`; the caller
+            // SAFETY: `open_file_named` is unsafe for the contract of `Options#safety`; the caller
             // of `RecordLog::open` promised it for as long as this log lives (writers only
             // append, nobody truncates below the records shown), and the map is dropped with
             // the log. The map covers `whole` records, all below the length just read, so no
@@ -315,11 +315,11 @@ impl<T: Element> RecordLog<T> {
                 Options::<T>::new()
                     .offset(header_len)
                     .shape([whole])
-                    .open_file(&self.file)
+                    .open_file_named(&self.file, &self.path)
             };
             let map = match map {
                 Ok(map) => map,
-                // The file shrank between the `fstat` above and the one `open_file` makes.
+                // The file shrank between the `fstat` above and the one the map makes.
                 Err(Error::FileTooShort { file_len, .. }) => {
                     return Err(self.poison(len, file_len));
                 }
