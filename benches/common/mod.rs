@@ -264,7 +264,9 @@ pub fn npy_header<T: Element>(len: usize) -> Vec<u8> {
 
 /// Evicts `path` from the page cache so the next read comes from the disk
 /// (`posix_fadvise(POSIX_FADV_DONTNEED)`, which needs no privileges; clean pages that no
-/// map holds are dropped).
+/// map holds are dropped). Linux only: macOS has no `posix_fadvise` and Windows no
+/// equivalent without privileges, so `benches/cold.rs` measures nothing there.
+#[cfg(target_os = "linux")]
 pub fn evict(path: &Path) {
     use std::os::fd::AsRawFd;
     let file = File::open(path).unwrap();
