@@ -44,6 +44,7 @@ pub mod log;
 mod map;
 pub mod npy;
 mod options;
+mod pio;
 pub mod shape;
 mod value;
 
