@@ -29,14 +29,15 @@
 //!   `ValueError` when printing; it prints as its tick count here.
 //! - Long doubles (`f12`, `f16`, `c24`, `c32`) cannot be decoded by [`Value`]; they print as
 //!   the `bytes` repr of their raw bytes (`b'\x00...'`), numpy prints their values.
-//! - Unicode text is escaped with Python's `repr` rules for control, separator and surrogate
-//!   characters only (see `py_repr_str` in `dtype.rs`); Python also escapes unassigned and
-//!   private-use code points. Line wrapping counts `char`s, as Python counts code points.
+//! - Unicode text is escaped with Python's `repr` rules for control, format, separator and
+//!   private-use characters (see `py_repr_str` in `pyrepr.rs`); Python also escapes
+//!   unassigned code points. Line wrapping counts `char`s, as Python counts code points.
 
 use std::fmt;
 use std::fmt::Write as _;
 
-use crate::dtype::{py_repr_str, DateUnit, Dtype, Kind, TimeUnit};
+use crate::dtype::{DateUnit, Dtype, Kind, TimeUnit};
+use crate::pyrepr::{py_repr_bytes, py_repr_str, write_seq, Brackets};
 use crate::shape::{element_count, linear_index, Order};
 use crate::value::{f16_to_f64, pow2, Value};
 
@@ -431,11 +432,9 @@ impl Format {
                     .zip(fields)
                     .map(|(f, (_, v))| f.apply(v))
                     .collect();
-                if parts.len() == 1 {
-                    format!("({},)", parts[0])
-                } else {
-                    format!("({})", parts.join(", "))
-                }
+                let mut out = String::new();
+                write_seq(&mut out, Brackets::Tuple, &parts, |out, p| out.push_str(p));
+                out
             }
             (Format::SubArray(inner), Value::Array(shape, items)) => {
                 let summarize = items.len() > THRESHOLD;
@@ -998,7 +997,7 @@ fn repr(value: &Value) -> String {
         // numpy's bytes scalars drop the NUL padding.
         Value::Bytes(b) => {
             let end = b.iter().rposition(|&c| c != 0).map_or(0, |p| p + 1);
-            bytes_repr(&b[..end])
+            py_repr_bytes(&b[..end])
         }
         Value::Void(b) | Value::Unsupported(b) => {
             let mut out = String::from("b'");
@@ -1010,35 +1009,6 @@ fn repr(value: &Value) -> String {
         }
         other => format!("{other:?}"),
     }
-}
-
-/// Python's `repr` of `bytes`: `b'ab\x00'`, double quotes when the bytes hold `'` and no `"`.
-fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
-        b'"'
-    } else {
-        b'\''
-    };
-    let mut out = String::from("b");
-    out.push(char::from(quote));
-    for &c in b {
-        match c {
-            b'\\' => out.push_str("\\\\"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(char::from(c));
-            }
-            0x20..=0x7e => out.push(char::from(c)),
-            c => {
-                let _ = write!(out, "\\x{c:02x}");
-            }
-        }
-    }
-    out.push(char::from(quote));
-    out
 }
 
 /// numpy's `datetime_as_string` at the dtype's unit: `2020-01-01`, `2020-01-01T00:00:00`,

@@ -45,6 +45,7 @@ mod map;
 pub mod npy;
 mod options;
 mod pio;
+mod pyrepr;
 pub mod shape;
 mod value;
 
