@@ -133,40 +133,12 @@ impl Format {
                     }
                 }
                 Kind::Bytes | Kind::Unicode | Kind::Void => Format::Repr,
-                Kind::Datetime(unit) => {
-                    let ticks = values.iter().filter_map(|v| match v {
-                        Value::Datetime(t, _) if *t != i64::MIN => Some(*t),
-                        _ => None,
-                    });
-                    let (lo, hi) = min_max(ticks);
-                    let mut width = [lo, hi]
-                        .iter()
-                        .flatten()
-                        .map(|&t| datetime_str(t, unit).chars().count() + 2)
-                        .max()
-                        .unwrap_or(0);
-                    if values.iter().any(|v| is_nat(v)) {
-                        width = width.max(5);
-                    }
-                    Format::Datetime { width }
-                }
-                Kind::Timedelta(_) => {
-                    let ticks = values.iter().filter_map(|v| match v {
-                        Value::Timedelta(t, _) if *t != i64::MIN => Some(*t),
-                        _ => None,
-                    });
-                    let (lo, hi) = min_max(ticks);
-                    let mut width = [lo, hi]
-                        .iter()
-                        .flatten()
-                        .map(|t| t.to_string().len())
-                        .max()
-                        .unwrap_or(0);
-                    if values.iter().any(|v| is_nat(v)) {
-                        width = width.max(5);
-                    }
-                    Format::Timedelta { width }
-                }
+                Kind::Datetime(unit) => Format::Datetime {
+                    width: ticks_width(values, |t| datetime_str(t, unit).chars().count() + 2),
+                },
+                Kind::Timedelta(_) => Format::Timedelta {
+                    width: ticks_width(values, |t| t.to_string().len()),
+                },
             },
         }
     }
@@ -226,6 +198,27 @@ impl Format {
             // (long doubles) reaches here, and its raw bytes are all there is to show.
             (_, v) => repr(v),
         }
+    }
+}
+
+/// The width of a column of datetimes or timedeltas: the longest `text_len` of the smallest
+/// and largest ticks, and at least 5 (`'NaT'`) if a `NaT` is among them.
+fn ticks_width(values: &[&Value], text_len: impl Fn(i64) -> usize) -> usize {
+    let ticks = values.iter().filter_map(|v| match v {
+        Value::Datetime(t, _) | Value::Timedelta(t, _) if *t != i64::MIN => Some(*t),
+        _ => None,
+    });
+    let (lo, hi) = min_max(ticks);
+    let width = [lo, hi]
+        .iter()
+        .flatten()
+        .map(|&t| text_len(t))
+        .max()
+        .unwrap_or(0);
+    if values.iter().any(|v| is_nat(v)) {
+        width.max(5)
+    } else {
+        width
     }
 }
 
