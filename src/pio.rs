@@ -1,9 +1,9 @@
 //! Positional file I/O: read or write at a byte offset through a shared `&File`, the one place
 //! the platforms differ.
 //!
-//! - Unix: `pread`/`pwrite` through [`std::os::unix::fs::FileExt`]; the file cursor does not
+//! - Unix: `pread`/`pwrite` through `std::os::unix::fs::FileExt`; the file cursor does not
 //!   move.
-//! - Windows: [`std::os::windows::fs::FileExt::seek_read`] / `seek_write`. These **move the
+//! - Windows: `std::os::windows::fs::FileExt::seek_read` / `seek_write`. These **move the
 //!   file cursor** to the end of the bytes transferred, so nothing in this crate may mix them
 //!   with cursor-based reads or writes of the same handle (nothing does: every read and write
 //!   of a mapped or appended file goes through this module or through the map).
