@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::element::{bytes_of_mut, Element};
 use crate::error::{Error, Result};
+use crate::pio::read_exact_at;
 use crate::shape::{byte_extent, element_count, linear_index, strides, Order};
 
 /// An owned n-d array of `T`, read from a file by [`Options::read`](crate::Options::read) with
@@ -97,21 +98,6 @@ impl<T: Element> Array<T> {
     pub fn into_vec(self) -> Vec<T> {
         self.data
     }
-}
-
-/// Reads exactly `buf.len()` bytes at `offset`, without moving the file position (on Unix).
-#[cfg(unix)]
-pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-/// Reads exactly `buf.len()` bytes at `offset`.
-#[cfg(not(unix))]
-pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = file;
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(buf)
 }
 
 impl<T: Element> Deref for Array<T> {

@@ -13,6 +13,9 @@
 
 use std::fmt;
 
+// Also named through this module by `npy/header.rs` and `npy/descr.rs`.
+pub(crate) use crate::pyrepr::{py_repr_shape, py_repr_str};
+
 /// The byte order of a scalar, numpy's first descr character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ByteOrder {
@@ -391,119 +394,9 @@ impl fmt::Display for Dtype {
     }
 }
 
-/// Python's `repr()` of a tuple of ints: `()`, `(3,)`, `(2, 3)`.
-pub(crate) fn py_repr_shape(shape: &[usize]) -> String {
-    match shape {
-        [] => "()".to_string(),
-        [n] => format!("({n},)"),
-        _ => {
-            let items: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
-            format!("({})", items.join(", "))
-        }
-    }
-}
-
-/// Python's `repr()` of a `str`: single quotes unless the text holds `'` and no `"`,
-/// backslash escapes for the quote, `\\`, `\t`, `\n`, `\r` and non-printable characters.
-///
-/// Printability follows Python's `str.isprintable`: control, format (Unicode 14's list),
-/// surrogate, private-use, line/paragraph separator and space characters other than `' '` are
-/// escaped. Unassigned code points, which Python also escapes, are written as themselves (that
-/// needs the Unicode tables and depends on Python's Unicode version).
-pub(crate) fn py_repr_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if !python_printable(c) => {
-                let cp = c as u32;
-                if cp <= 0xff {
-                    out.push_str(&format!("\\x{cp:02x}"));
-                } else if cp <= 0xffff {
-                    out.push_str(&format!("\\u{cp:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{cp:08x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-fn python_printable(c: char) -> bool {
-    let cp = c as u32;
-    let control = cp < 0x20 || (0x7f..=0x9f).contains(&cp);
-    let separator = c.is_whitespace() && c != ' ';
-    let format = matches!(
-        cp,
-        0xad | 0x600..=0x605
-            | 0x61c
-            | 0x6dd
-            | 0x70f
-            | 0x890..=0x891
-            | 0x8e2
-            | 0x180e
-            | 0x200b..=0x200f
-            | 0x202a..=0x202e
-            | 0x2060..=0x2064
-            | 0x2066..=0x206f
-            | 0xfeff
-            | 0xfff9..=0xfffb
-            | 0x110bd
-            | 0x110cd
-            | 0x13430..=0x13438
-            | 0x1bca0..=0x1bca3
-            | 0x1d173..=0x1d17a
-            | 0xe0001
-            | 0xe0020..=0xe007f
-    );
-    let private_use = matches!(cp, 0xe000..=0xf8ff | 0xf_0000..=0xf_fffd | 0x10_0000..=0x10_fffd);
-    !(control || separator || format || private_use)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn repr_of_strings_follows_python() {
-        let table = [
-            ("a", "'a'"),
-            ("it's", "\"it's\""),
-            ("both'\"", "'both\\'\"'"),
-            ("tab\there", "'tab\\there'"),
-            ("bell\x07", "'bell\\x07'"),
-            ("nbsp\u{a0}", "'nbsp\\xa0'"),
-            ("é", "'é'"),
-            ("back\\slash", "'back\\\\slash'"),
-            ("Δx", "'Δx'"),
-        ];
-        for (input, want) in table {
-            assert_eq!(py_repr_str(input), want, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn repr_of_shapes_follows_python() {
-        assert_eq!(py_repr_shape(&[]), "()");
-        assert_eq!(py_repr_shape(&[3]), "(3,)");
-        assert_eq!(py_repr_shape(&[2, 3, 4]), "(2, 3, 4)");
-    }
 
     #[test]
     fn scalar_descrs() {

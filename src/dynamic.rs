@@ -10,13 +10,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::array::read_exact_at;
 use crate::dtype::Dtype;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::map::Memmap;
 use crate::npy::{header_error, parse_header, Header, DEFAULT_MAX_HEADER_LEN};
 use crate::options::Options;
+use crate::pio::read_exact_at;
 use crate::shape::{element_count, linear_index, strides, Order};
 use crate::value::Value;
 

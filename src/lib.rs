@@ -44,6 +44,8 @@ pub mod log;
 mod map;
 pub mod npy;
 mod options;
+mod pio;
+mod pyrepr;
 pub mod shape;
 mod value;
 

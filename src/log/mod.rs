@@ -69,8 +69,8 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::array::read_exact_at;
 use crate::error::{Error, Result};
+use crate::pio::read_exact_at;
 
 type CheckFn = dyn Fn(&[u8]) -> core::result::Result<(), String> + Send + Sync;
 
@@ -225,19 +225,6 @@ pub(crate) fn file_len(file: &File, path: &Path) -> Result<u64> {
     file.metadata()
         .map(|m| m.len())
         .map_err(|e| Error::io("stat", path, e))
-}
-
-#[cfg(unix)]
-fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<usize> {
-    std::os::unix::fs::FileExt::write_at(file, buf, offset)
-}
-
-#[cfg(not(unix))]
-fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<usize> {
-    use std::io::{Seek, SeekFrom, Write};
-    let mut file = file;
-    file.seek(SeekFrom::Start(offset))?;
-    file.write(buf)
 }
 
 #[cfg(test)]

@@ -6,9 +6,11 @@ use std::io;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
-use super::{check_layout, file_len, write_at, LogHeader};
+use super::{check_layout, file_len, LogHeader};
 use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
+// On failure the call sites need how much was written, not only the error.
+use crate::pio::write_all_at_partial as write_all_at;
 
 /// The default buffer: 64 KiB, a few pages per `write`.
 const DEFAULT_CAPACITY: usize = 64 * 1024;
@@ -359,27 +361,6 @@ impl<T: Element> LogWriter<T> {
             }
         }
     }
-}
-
-/// `write_all` at an offset, continuing short writes; on failure, how much was written.
-fn write_all_at(
-    file: &File,
-    bytes: &[u8],
-    offset: u64,
-) -> core::result::Result<(), (usize, io::Error)> {
-    let mut done = 0;
-    while done < bytes.len() {
-        match write_at(file, &bytes[done..], offset + done as u64) {
-            Ok(0) => {
-                let e = io::Error::new(io::ErrorKind::WriteZero, "the disk took no bytes");
-                return Err((done, e));
-            }
-            Ok(n) => done += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err((done, e)),
-        }
-    }
-    Ok(())
 }
 
 impl<T> Drop for LogWriter<T> {

@@ -1,6 +1,5 @@
 //! Appending records to a `.npy` file in place.
 
-use std::fs::File;
 use std::path::Path;
 
 use crate::dtype::Dtype;
@@ -8,6 +7,7 @@ use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
 use crate::npy::header::{rewrite_shape, DEFAULT_MAX_HEADER_LEN};
 use crate::npy::open::{check_dtype_of, open_npy};
+use crate::pio::{read_exact_at, write_all_at};
 use crate::shape::element_count;
 
 /// Appends `records` to the `.npy` file at `path` in place and returns the array's new shape.
@@ -147,28 +147,4 @@ pub(crate) fn append_impl(
     write_all_at(&file, &new_header, 0).map_err(|e| Error::io("write", path, e))?;
     file.sync_data().map_err(|e| Error::io("sync", path, e))?;
     Ok(new_shape)
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(unix)]
-fn write_all_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::write_all_at(file, buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(buf)
-}
-
-#[cfg(not(unix))]
-fn write_all_at(mut file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Seek, SeekFrom, Write};
-    file.seek(SeekFrom::Start(offset))?;
-    file.write_all(buf)
 }

@@ -77,49 +77,23 @@ impl Node {
     }
 
     fn write_repr(&self, out: &mut String) {
-        fn seq(out: &mut String, items: &[Node], open: char, close: char, tuple: bool) {
-            out.push(open);
-            for (i, n) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                n.write_repr(out);
-            }
-            if tuple && items.len() == 1 {
-                out.push(',');
-            }
-            out.push(close);
-        }
+        use crate::pyrepr::{self, Brackets};
+        let seq = |out: &mut String, brackets, items: &[Node]| {
+            pyrepr::write_seq(out, brackets, items, |out, n| n.write_repr(out));
+        };
         match &self.lit {
             Lit::Int(v) => {
                 let _ = write!(out, "{v}");
             }
             Lit::BigInt(t) | Lit::Float(t) => out.push_str(t),
-            Lit::Str(s) => out.push_str(&crate::dtype::py_repr_str(s)),
-            Lit::Bytes(b) => {
-                out.push_str("b'");
-                for &c in b {
-                    match c {
-                        b'\\' => out.push_str("\\\\"),
-                        b'\'' => out.push_str("\\'"),
-                        b'\n' => out.push_str("\\n"),
-                        b'\r' => out.push_str("\\r"),
-                        b'\t' => out.push_str("\\t"),
-                        0x20..=0x7e => out.push(c as char),
-                        _ => {
-                            let _ = write!(out, "\\x{c:02x}");
-                        }
-                    }
-                }
-                out.push('\'');
-            }
+            Lit::Str(s) => out.push_str(&pyrepr::py_repr_str(s)),
+            Lit::Bytes(b) => out.push_str(&pyrepr::py_repr_bytes(b)),
             Lit::Bool(true) => out.push_str("True"),
             Lit::Bool(false) => out.push_str("False"),
             Lit::None => out.push_str("None"),
-            Lit::Tuple(items) => seq(out, items, '(', ')', true),
-            Lit::List(items) => seq(out, items, '[', ']', false),
-            Lit::Set(items) if items.is_empty() => out.push_str("set()"),
-            Lit::Set(items) => seq(out, items, '{', '}', false),
+            Lit::Tuple(items) => seq(out, Brackets::Tuple, items),
+            Lit::List(items) => seq(out, Brackets::List, items),
+            Lit::Set(items) => seq(out, Brackets::Set, items),
             Lit::Dict(pairs) => {
                 out.push('{');
                 for (i, (k, v)) in pairs.iter().enumerate() {
@@ -1080,6 +1054,17 @@ mod tests {
         let n = parse(b"(3L, 4 L)", Encoding::Latin1, true).unwrap();
         assert_eq!(n.repr(), "(3, 4)");
         assert!(parse(b"(3L,)", Encoding::Latin1, false).is_err());
+    }
+
+    #[test]
+    fn repr_is_pythons() {
+        // The expected text is what Python 3.11 printed for
+        // `repr(ast.literal_eval(src))` of this `src`.
+        let src =
+            br#"{"s": b"it's", "t": [1, (2,), ()], "u": {1}, "v": "tab\t'q'", "w": b"\x00\\"}"#;
+        let want =
+            r#"{'s': b"it's", 't': [1, (2,), ()], 'u': {1}, 'v': "tab\t'q'", 'w': b'\x00\\'}"#;
+        assert_eq!(parse(src, Encoding::Utf8, false).unwrap().repr(), want);
     }
 
     #[test]
