@@ -28,21 +28,22 @@
 //! assert_eq!(prices.iter().sum::<f64>(), 21.5);
 //! ```
 //!
-//! Failure modes: [`FieldHandle::by_name`] (and the `column_by_name` methods) return
-//! [`Error::Field`] when the element type is not a record, when no field has the name (the
-//! message lists the fields there are), or when the field's dtype is not the dtype of the
-//! requested type.
+//! Failure modes: [`FieldHandle::by_name`] (and the `column_by_name` methods, whose errors
+//! also name the mapped file) return [`Error::Field`] when the element type is not a record,
+//! when no field has the name (the error lists the fields there are), or when the field's
+//! dtype is not the dtype of the requested type; [`FieldProblem`] says which.
 
 use core::fmt;
 use core::iter::FusedIterator;
 use core::marker::PhantomData;
 use core::mem::size_of;
 use core::ptr::NonNull;
+use std::path::Path;
 
 use crate::array::Array;
 use crate::dtype::{Dtype, RecordDtype};
 use crate::element::Element;
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldProblem, Result};
 use crate::map::{Memmap, MemmapMut};
 
 /// A typed handle of a field of type `F` inside a record of type `R`, at a fixed byte
@@ -146,33 +147,22 @@ impl<R: Element, F: Element> FieldHandle<R, F> {
     /// [`Error::Field`] when `R` is not a record, when it has no field `name` (the message
     /// lists the fields it has), or when the field's dtype is not `F`'s.
     pub fn by_name(name: &str) -> Result<Self> {
-        let record_dtype = R::dtype();
-        let record = record_dtype.as_record().ok_or_else(|| Error::Field {
-            message: format!(
-                "`{}` (dtype {}) is not a record, so it has no field `{name}`",
-                core::any::type_name::<R>(),
-                record_dtype.descr()
-            ),
-        })?;
-        let (offset, dtype) = find_field(record, name).ok_or_else(|| Error::Field {
-            message: format!(
-                "no field `{name}` in `{}`; its fields are {}",
-                core::any::type_name::<R>(),
-                field_list(record)
-            ),
-        })?;
+        FieldHandle::lookup(None, name)
+    }
+
+    /// [`by_name`](FieldHandle::by_name), with errors naming `path`, the file of the records.
+    fn lookup(path: Option<&Path>, name: &str) -> Result<Self> {
+        let record = R::dtype();
+        let (offset, dtype) =
+            find_field(&record, name).map_err(|problem| Error::field(path, name, problem))?;
         let wanted = F::dtype();
-        if dtype != wanted {
-            return Err(Error::Field {
-                message: format!(
-                    "field `{name}` of `{}` has dtype {}, but `{}` has dtype {}: ask for a \
-                     column of a type with the field's dtype",
-                    core::any::type_name::<R>(),
-                    dtype.descr(),
-                    core::any::type_name::<F>(),
-                    wanted.descr()
-                ),
-            });
+        if *dtype != wanted {
+            let problem = FieldProblem::WrongDtype {
+                found: dtype.descr(),
+                type_name: core::any::type_name::<F>(),
+                wanted: wanted.descr(),
+            };
+            return Err(Error::field(path, name, problem));
         }
         // The `Element` contract of `R` already puts the field inside the record; checking
         // it again keeps the handle's invariant local to this function.
@@ -181,38 +171,42 @@ impl<R: Element, F: Element> FieldHandle<R, F> {
                 offset,
                 _types: PhantomData,
             }),
-            _ => Err(Error::Field {
-                message: format!(
-                    "field `{name}` of `{}` at offset {offset} does not fit in its {} bytes",
-                    core::any::type_name::<R>(),
-                    size_of::<R>()
-                ),
-            }),
+            _ => {
+                let problem = FieldProblem::OutOfRecord {
+                    offset,
+                    size: size_of::<F>(),
+                    record_size: size_of::<R>(),
+                };
+                Err(Error::field(path, name, problem))
+            }
         }
     }
 }
 
-fn find_field(record: &RecordDtype, name: &str) -> Option<(usize, Dtype)> {
+/// The byte offset and dtype of the field `name` of the record `dtype`: a field of that name,
+/// else a nested field named with dots (`"pos.x"`). The one lookup behind every by-name
+/// access (`FieldHandle::by_name`, `column_by_name`, `DynArray::field`), so that they accept
+/// the same names and word their errors alike.
+pub(crate) fn find_field<'d>(
+    dtype: &'d Dtype,
+    name: &str,
+) -> core::result::Result<(usize, &'d Dtype), FieldProblem> {
+    let record = dtype.as_record().ok_or_else(|| FieldProblem::NotARecord {
+        dtype: dtype.descr(),
+    })?;
+    nested(record, name).ok_or_else(|| FieldProblem::Missing {
+        fields: record.fields.iter().map(|f| f.name.clone()).collect(),
+    })
+}
+
+fn nested<'d>(record: &'d RecordDtype, name: &str) -> Option<(usize, &'d Dtype)> {
     if let Some(f) = record.field(name) {
-        return Some((f.offset, f.dtype.clone()));
+        return Some((f.offset, &f.dtype));
     }
     let (head, rest) = name.split_once('.')?;
     let outer = record.field(head)?;
-    let (offset, dtype) = find_field(outer.dtype.as_record()?, rest)?;
+    let (offset, dtype) = nested(outer.dtype.as_record()?, rest)?;
     Some((outer.offset + offset, dtype))
-}
-
-fn field_list(record: &RecordDtype) -> String {
-    let names: Vec<String> = record
-        .fields
-        .iter()
-        .map(|f| format!("`{}`", f.name))
-        .collect();
-    if names.is_empty() {
-        "none".to_string()
-    } else {
-        names.join(", ")
-    }
 }
 
 /// A record type with typed field handles, implemented by `#[derive(Record)]`.
@@ -553,6 +547,29 @@ impl<F: Element + fmt::Debug> fmt::Debug for ColumnMut<'_, F> {
     }
 }
 
+/// The file an array was mapped from, named in the errors of `column_by_name`.
+trait FieldSource {
+    fn source_path(&self) -> Option<&Path>;
+}
+
+impl<T: Element> FieldSource for Memmap<T> {
+    fn source_path(&self) -> Option<&Path> {
+        Some(self.path())
+    }
+}
+
+impl<T: Element> FieldSource for MemmapMut<T> {
+    fn source_path(&self) -> Option<&Path> {
+        Some(self.path())
+    }
+}
+
+impl<T> FieldSource for Array<T> {
+    fn source_path(&self) -> Option<&Path> {
+        None
+    }
+}
+
 macro_rules! column_methods {
     ($($ty:ident),*) => {$(
         impl<T: Element> $ty<T> {
@@ -569,7 +586,7 @@ macro_rules! column_methods {
             /// [`Error::Field`] as [`FieldHandle::by_name`]: `T` is not a record, has no such
             /// field (the message lists the fields), or the field's dtype is not `F`'s.
             pub fn column_by_name<F: Element>(&self, name: &str) -> Result<Column<'_, F>> {
-                Ok(self.column(FieldHandle::by_name(name)?))
+                Ok(self.column(FieldHandle::lookup(self.source_path(), name)?))
             }
         }
     )*};
@@ -594,7 +611,7 @@ macro_rules! column_mut_methods {
                 &mut self,
                 name: &str,
             ) -> Result<ColumnMut<'_, F>> {
-                Ok(self.column_mut(FieldHandle::by_name(name)?))
+                Ok(self.column_mut(FieldHandle::lookup(self.source_path(), name)?))
             }
         }
     )*};

@@ -43,7 +43,7 @@ mod error;
 pub mod log;
 mod map;
 pub mod npy;
-mod options;
+pub mod options;
 pub mod shape;
 mod value;
 
@@ -54,10 +54,10 @@ pub use datetime::{units, Datetime64, Timedelta64, Unit};
 pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 pub use dynamic::{DynArray, DynField};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
-pub use error::{Error, Result};
+pub use error::{Error, FieldProblem, Result};
 pub use log::{Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog};
-pub use map::{Memmap, MemmapMut};
-pub use options::{Advice, HasShape, Inferred, Mode, Options, ParseModeError, ShapeSpec, Shaped};
+pub use map::{Advice, Memmap, MemmapMut, Mode, ParseModeError};
+pub use options::Options;
 pub use shape::Order;
 #[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
