@@ -228,15 +228,48 @@ pub trait Record: Sized {
 /// Made by `column(handle)` on [`Memmap`], [`MemmapMut`] and [`Array`], by
 /// [`Column::from_slice`], or by name with `column_by_name`.
 pub struct Column<'a, F> {
-    // Invariant: for every `i < len`, the `size_of::<F>()` bytes at
-    // `base + i * stride + offset` lie inside one allocation that is borrowed shared for `'a`
-    // (not written during `'a`), are initialised, and form a valid `F` whatever their values.
+    // Invariant: for every `i < at.len`, the `size_of::<F>()` bytes at
+    // `at.base + i * at.stride + at.offset` lie inside one allocation that is borrowed shared
+    // for `'a` (not written during `'a`), are initialised, and form a valid `F` whatever their
+    // values.
+    at: Strided,
+    _borrow: PhantomData<&'a [u8]>,
+    _field: PhantomData<F>,
+}
+
+/// Where the field of each record is: the parts [`Column`] and [`ColumnMut`] share. What
+/// they promise is said by the invariants of those two types.
+#[derive(Clone, Copy)]
+struct Strided {
     base: NonNull<u8>,
     stride: usize,
     offset: usize,
     len: usize,
-    _borrow: PhantomData<&'a [u8]>,
-    _field: PhantomData<F>,
+}
+
+impl Strided {
+    /// The field at byte `offset` of each record of `records`.
+    fn new<R>(records: NonNull<[R]>, offset: usize) -> Strided {
+        Strided {
+            base: records.cast::<u8>(),
+            stride: size_of::<R>(),
+            offset,
+            len: records.len(),
+        }
+    }
+
+    /// The address of the field of record `index`.
+    ///
+    /// # Safety
+    ///
+    /// `index < self.len`, and the parts hold the invariant of a `Column` or a `ColumnMut`.
+    #[inline]
+    unsafe fn field(&self, index: usize) -> *mut u8 {
+        // SAFETY: `index < len` (caller), so by the invariant the field of record `index` lies
+        // inside the borrowed allocation: `index * stride + offset` is at most its size, which
+        // is `<= isize::MAX`, so the sum neither overflows nor leaves it.
+        unsafe { self.base.as_ptr().add(index * self.stride + self.offset) }
+    }
 }
 
 // SAFETY: a `Column` only reads `F` values out of memory borrowed shared for `'a`, like a
@@ -257,11 +290,14 @@ impl<F> Copy for Column<'_, F> {}
 impl<'a, F: Element> Column<'a, F> {
     /// The field `field` of every record of `records`.
     pub fn from_slice<R: Element>(records: &'a [R], field: FieldHandle<R, F>) -> Self {
+        // `FieldHandle`'s invariant puts the field inside each record of the borrowed slice.
+        Column::from_strided(Strided::new(NonNull::from(records), field.offset))
+    }
+
+    /// A column over `at`, which must hold this type's invariant for `'a`.
+    fn from_strided(at: Strided) -> Self {
         Column {
-            base: NonNull::from(records).cast::<u8>(),
-            stride: size_of::<R>(),
-            offset: field.offset,
-            len: records.len(),
+            at,
             _borrow: PhantomData,
             _field: PhantomData,
         }
@@ -269,29 +305,29 @@ impl<'a, F: Element> Column<'a, F> {
 
     /// The number of records.
     pub fn len(&self) -> usize {
-        self.len
+        self.at.len
     }
 
     /// True when there are no records.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.at.len == 0
     }
 
     /// The distance in bytes between the field of two consecutive records (numpy's
     /// `arr['price'].strides[0]`): the record size.
     pub fn stride(&self) -> usize {
-        self.stride
+        self.at.stride
     }
 
     /// The byte offset of the field in its record.
     pub fn offset(&self) -> usize {
-        self.offset
+        self.at.offset
     }
 
     /// The field of record `index`, or `None` past the end.
     #[inline]
     pub fn get(&self, index: usize) -> Option<F> {
-        if index < self.len {
+        if index < self.at.len {
             // SAFETY: `index < len`, the precondition of `read`.
             Some(unsafe { self.read(index) })
         } else {
@@ -306,18 +342,16 @@ impl<'a, F: Element> Column<'a, F> {
 
     /// The field of the last record.
     pub fn last(&self) -> Option<F> {
-        self.len.checked_sub(1).and_then(|i| self.get(i))
+        self.at.len.checked_sub(1).and_then(|i| self.get(i))
     }
 
     /// # Safety
     ///
-    /// `index < self.len`.
+    /// `index < self.len()`.
     #[inline]
     unsafe fn read(&self, index: usize) -> F {
-        // SAFETY: `index < len` (caller), so by the struct invariant the field of record
-        // `index` lies inside the borrowed allocation: `index * stride + offset` is at most its
-        // size, which is `<= isize::MAX`, so the sum neither overflows nor leaves it.
-        let field = unsafe { self.base.as_ptr().add(index * self.stride + self.offset) };
+        // SAFETY: `index < len` (caller), and `at` holds this type's invariant.
+        let field = unsafe { self.at.field(index) };
         // SAFETY: the `size_of::<F>()` bytes at `field` are inside the allocation, initialised,
         // not written during `'a`, and valid for `F` (struct invariant); `read_unaligned` needs
         // no alignment, so fields of packed records are fine.
@@ -329,7 +363,7 @@ impl<'a, F: Element> Column<'a, F> {
         ColumnIter {
             column: *self,
             front: 0,
-            back: self.len,
+            back: self.at.len,
         }
     }
 
@@ -420,10 +454,7 @@ pub struct ColumnMut<'a, F> {
     // Invariant: as `Column`'s, with the allocation borrowed uniquely for `'a`, so writes are
     // allowed and nothing else reads or writes it meanwhile; any bytes written keep every
     // record valid, because records are `Element`s (every bit pattern valid).
-    base: NonNull<u8>,
-    stride: usize,
-    offset: usize,
-    len: usize,
+    at: Strided,
     _borrow: PhantomData<&'a mut [u8]>,
     _field: PhantomData<F>,
 }
@@ -437,12 +468,8 @@ unsafe impl<F: Element> Sync for ColumnMut<'_, F> {}
 impl<'a, F: Element> ColumnMut<'a, F> {
     /// The field `field` of every record of `records`, writable.
     pub fn from_slice_mut<R: Element>(records: &'a mut [R], field: FieldHandle<R, F>) -> Self {
-        let len = records.len();
         ColumnMut {
-            base: NonNull::from(records).cast::<u8>(),
-            stride: size_of::<R>(),
-            offset: field.offset,
-            len,
+            at: Strided::new(NonNull::from(records), field.offset),
             _borrow: PhantomData,
             _field: PhantomData,
         }
@@ -450,24 +477,18 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// A read-only view of the same column, for `get`, `iter` and `to_vec`.
     pub fn as_column(&self) -> Column<'_, F> {
-        Column {
-            base: self.base,
-            stride: self.stride,
-            offset: self.offset,
-            len: self.len,
-            _borrow: PhantomData,
-            _field: PhantomData,
-        }
+        // The shared view borrows `self`, so nothing writes while it lives.
+        Column::from_strided(self.at)
     }
 
     /// The number of records.
     pub fn len(&self) -> usize {
-        self.len
+        self.as_column().len()
     }
 
     /// True when there are no records.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.as_column().is_empty()
     }
 
     /// The field of record `index`, or `None` past the end.
@@ -487,12 +508,11 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// # Safety
     ///
-    /// `index < self.len`.
+    /// `index < self.len()`.
     #[inline]
     unsafe fn write(&mut self, index: usize, value: F) {
-        // SAFETY: `index < len` (caller): the field of record `index` is inside the
-        // allocation, and the offset computation stays in it (as in `Column::read`).
-        let field = unsafe { self.base.as_ptr().add(index * self.stride + self.offset) };
+        // SAFETY: `index < len` (caller), and `at` holds this type's invariant.
+        let field = unsafe { self.at.field(index) };
         // SAFETY:
         // - the `size_of::<F>()` bytes at `field` are inside the allocation (above);
         // - the allocation is borrowed uniquely for `'a` and `&mut self` is unique, so no
@@ -509,7 +529,10 @@ impl<'a, F: Element> ColumnMut<'a, F> {
     /// `None` instead.
     pub fn set(&mut self, index: usize, value: F) {
         if self.try_set(index, value).is_none() {
-            panic!("column index {index} out of range for length {}", self.len);
+            panic!(
+                "column index {index} out of range for length {}",
+                self.at.len
+            );
         }
     }
 
@@ -524,7 +547,7 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// Sets the field of every record to `value`.
     pub fn fill(&mut self, value: F) {
-        for i in 0..self.len {
+        for i in 0..self.at.len {
             // SAFETY: `i < len`.
             unsafe { self.write(i, value) };
         }
@@ -532,7 +555,7 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// Replaces the field of every record by `f(old value)`, in place.
     pub fn update(&mut self, mut f: impl FnMut(F) -> F) {
-        for i in 0..self.len {
+        for i in 0..self.at.len {
             // SAFETY: `i < len`.
             let old = unsafe { self.as_column().read(i) };
             // SAFETY: `i < len`.

@@ -1,7 +1,8 @@
 //! `check_len`: a map does not notice that its file was truncated (it keeps its old length,
 //! and touching a page past the new end is `SIGBUS`), so `Memmap::check_len` and
 //! `MemmapMut::check_len` compare the file's length with the mapped extent. None of these
-//! tests touches a map after truncating its file.
+//! tests touches a map after truncating its file. Windows refuses to truncate a mapped file,
+//! so there is nothing to find there.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -53,6 +54,7 @@ fn assert_truncated(err: Error, path: &Path, offset: u64, mapped_end: u64, file_
 
 #[test]
 #[cfg_attr(miri, ignore = "mmap")]
+#[cfg_attr(windows, ignore = "Windows refuses to truncate a mapped file")]
 fn read_only_maps_report_a_truncation() {
     let (_dir, path) = file_of(64);
     // SAFETY: see the top of the file.
@@ -73,6 +75,7 @@ fn read_only_maps_report_a_truncation() {
 
 #[test]
 #[cfg_attr(miri, ignore = "mmap")]
+#[cfg_attr(windows, ignore = "Windows refuses to truncate a mapped file")]
 fn writable_maps_report_a_truncation_in_every_mode() {
     let (dir, path) = file_of(32);
     // SAFETY: see the top of the file.
@@ -95,6 +98,7 @@ fn writable_maps_report_a_truncation_in_every_mode() {
 
 #[test]
 #[cfg_attr(miri, ignore = "mmap")]
+#[cfg_attr(windows, ignore = "Windows refuses to truncate a mapped file")]
 fn maps_of_a_borrowed_file_keep_their_own_handle() {
     let (_dir, path) = file_of(16);
     let file = File::open(&path).unwrap();
@@ -122,6 +126,7 @@ fn maps_of_a_borrowed_file_keep_their_own_handle() {
 
 #[test]
 #[cfg_attr(miri, ignore = "mmap")]
+#[cfg_attr(windows, ignore = "Windows refuses to truncate a mapped file")]
 fn empty_maps_check_their_offset_only() {
     // An empty file, inferred length 0: nothing mapped, nothing to lose.
     let (_dir, path) = file_of(0);

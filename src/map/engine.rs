@@ -25,6 +25,16 @@ impl ElementInfo {
             name: core::any::type_name::<T>(),
         }
     }
+
+    /// The error for data at `offset` of `path` that is not aligned for the element.
+    fn misaligned(self, path: &Path, offset: u64) -> Error {
+        Error::Misaligned {
+            path: path.to_path_buf(),
+            offset,
+            align: self.align,
+            type_name: self.name,
+        }
+    }
 }
 
 /// The non-generic part of a mapping request: everything the builder was told. The element
@@ -127,12 +137,7 @@ impl Request<'_> {
     /// before anything is opened, created or truncated.
     fn check_before_open(&self, elem: ElementInfo, path: &Path, mode: Mode) -> Result<()> {
         if self.offset % elem.align as u64 != 0 {
-            return Err(Error::Misaligned {
-                path: path.to_path_buf(),
-                offset: self.offset,
-                align: elem.align,
-                type_name: elem.name,
-            });
+            return Err(elem.misaligned(path, self.offset));
         }
         if let Some(shape) = self.shape {
             self.sizes(elem, path, shape)?;
@@ -286,12 +291,7 @@ impl Request<'_> {
         if backing.addr() % elem.align != 0 {
             // The kernel maps from a page boundary, so this happens only for alignments
             // above the page size.
-            return Err(Error::Misaligned {
-                path: path.to_path_buf(),
-                offset: plan.offset,
-                align: elem.align,
-                type_name: elem.name,
-            });
+            return Err(elem.misaligned(path, plan.offset));
         }
         if let Some(advice) = self.advice {
             backing

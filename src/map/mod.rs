@@ -188,7 +188,8 @@ macro_rules! shared_accessors {
             /// the file open: one descriptor per map, taken over from the path it opened, or a
             /// duplicate (`dup`) of the `File` it was given; it is closed when the map drops.
             /// An empty array maps no bytes, so it only fails when the file was cut below its
-            /// offset.
+            /// offset. (Windows refuses to shrink a file below a mapped view, so there the
+            /// check finds nothing unless the map is empty.)
             ///
             /// ```
             /// use typed_memmap::{Error, Options};
@@ -351,12 +352,7 @@ impl<T: Element> MemmapMut<T> {
     ///
     /// [`Error::Io`] when the kernel reports a write-back failure.
     pub fn flush(&self) -> Result<()> {
-        match (&self.backing, self.meta.mode) {
-            (_, Mode::CopyOnWrite) | (Backing::Empty, _) | (Backing::ReadOnly(_), _) => Ok(()),
-            (Backing::Writable(m), _) => m
-                .flush()
-                .map_err(|e| Error::io("flush", &self.meta.path, e)),
-        }
+        self.write_back(memmap2::MmapMut::flush)
     }
 
     /// Starts writing every dirty page back without waiting (`msync(MS_ASYNC)`).
@@ -365,12 +361,7 @@ impl<T: Element> MemmapMut<T> {
     ///
     /// [`Error::Io`] when the kernel refuses.
     pub fn flush_async(&self) -> Result<()> {
-        match (&self.backing, self.meta.mode) {
-            (_, Mode::CopyOnWrite) | (Backing::Empty, _) | (Backing::ReadOnly(_), _) => Ok(()),
-            (Backing::Writable(m), _) => m
-                .flush_async()
-                .map_err(|e| Error::io("flush", &self.meta.path, e)),
-        }
+        self.write_back(memmap2::MmapMut::flush_async)
     }
 
     /// Writes the pages holding the elements `range` (positions in memory order) and waits.
@@ -390,11 +381,21 @@ impl<T: Element> MemmapMut<T> {
             });
         }
         let size = core::mem::size_of::<T>();
+        let (start, bytes) = (range.start * size, (range.end - range.start) * size);
+        self.write_back(|m| m.flush_range(start, bytes))
+    }
+
+    /// Runs `sync` on the map where writing back means something: not for copy-on-write maps
+    /// (their file never changes) nor for empty ones (nothing is mapped).
+    fn write_back(
+        &self,
+        sync: impl FnOnce(&memmap2::MmapMut) -> std::io::Result<()>,
+    ) -> Result<()> {
         match (&self.backing, self.meta.mode) {
             (_, Mode::CopyOnWrite) | (Backing::Empty, _) | (Backing::ReadOnly(_), _) => Ok(()),
-            (Backing::Writable(m), _) => m
-                .flush_range(range.start * size, (range.end - range.start) * size)
-                .map_err(|e| Error::io("flush", &self.meta.path, e)),
+            (Backing::Writable(m), _) => {
+                sync(m).map_err(|e| Error::io("flush", &self.meta.path, e))
+            }
         }
     }
 }
