@@ -81,11 +81,17 @@ fn record_fields_of_a_fortran_file_match_numpy() {
     assert_eq!(a.get(&[0]), None);
     assert_eq!(y.get(&[0, 3]), None);
     let err = a.field("nope").unwrap_err();
-    assert!(
-        matches!(&err, Error::Field { path: Some(p), name, problem: FieldProblem::Missing { fields }, .. }
-            if p == &path && name == "nope" && fields == &["id", "pos", "tag", "hist"]),
-        "{err:?}"
-    );
+    match &err {
+        Error::Field {
+            path: Some(p),
+            name,
+            problem: FieldProblem::Missing { fields },
+        } => {
+            assert_eq!((p, name.as_str()), (&path, "nope"));
+            assert_eq!(fields, &["id", "pos", "tag", "hist"]);
+        }
+        other => panic!("expected a missing field, got {other:?}"),
+    }
     assert!(
         err.to_string().contains("`id`, `pos`, `tag`, `hist`"),
         "{err}"

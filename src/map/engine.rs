@@ -330,3 +330,33 @@ pub(crate) fn describe(file: &File) -> PathBuf {
     let _ = file;
     PathBuf::from("<open file>")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Options::create` needs a shape at compile time; the engine still refuses `w+` without
+    /// one, before the file is created.
+    #[test]
+    #[cfg_attr(miri, ignore = "file system")]
+    fn create_without_a_shape_touches_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none.bin");
+        let request = Request {
+            offset: 0,
+            shape: None,
+            order: Order::C,
+            grow: false,
+            populate: false,
+            advice: None,
+        };
+        let elem = ElementInfo::of::<u32>();
+        // SAFETY: nothing is mapped: the request is refused before the file is opened.
+        let err = unsafe { request.map(elem, Source::Path(&path), Mode::Create) }.err();
+        assert!(
+            matches!(&err, Some(Error::ShapeRequired { path: p }) if p == &path),
+            "{err:?}"
+        );
+        assert!(!path.exists());
+    }
+}

@@ -5,6 +5,8 @@ use std::path::Path;
 use crate::array::Array;
 use crate::dynamic::DynArray;
 use crate::element::Element;
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::Result;
 use crate::map::{Memmap, MemmapMut};
 use crate::npy::file::{open_npy, order_of};
@@ -175,7 +177,7 @@ impl NpyOptions {
 /// Maps the data of a `.npy` file read-only as `T`, numpy's `np.load(path, mmap_mode='r')`.
 ///
 /// The header's dtype must equal `T::dtype()`; its shape and `fortran_order` become the map's
-/// shape and [`Order`]. Big-endian files are mapped with the byte-order types of
+/// shape and [`Order`](crate::Order). Big-endian files are mapped with the byte-order types of
 /// [`byteorder`](crate::byteorder), records with `#[derive(Record)]` structs.
 ///
 /// ```
