@@ -111,7 +111,7 @@ impl DynArray {
             .shape([nbytes]);
         // SAFETY: the caller upholds `Options#safety`. `u8` has alignment 1, so any data
         // offset maps.
-        let map = unsafe { options.open_file_named(&file, path) }?;
+        let map = unsafe { options.open_owned_named(file, path) }?;
         Ok(DynArray::with_header(
             Storage::Mapped(map),
             header,

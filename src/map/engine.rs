@@ -49,13 +49,15 @@ pub(crate) struct Request<'a> {
     pub(crate) advice: Option<Advice>,
 }
 
-/// Where the bytes of a map come from.
-#[derive(Clone, Copy)]
+/// Where the bytes of a map come from. The map keeps the file (for `check_len`).
 pub(crate) enum Source<'a> {
     /// A path, opened the way the mode needs.
     Path(&'a Path),
-    /// A file already open (for writing too, for the writable modes), named `path` in errors.
+    /// A file already open (for writing too, for the writable modes), named `path` in errors;
+    /// the map keeps a duplicate of its descriptor.
     File(&'a File, &'a Path),
+    /// As `File`, for a file the caller is done with: the map keeps it, no `dup` needed.
+    Owned(File, &'a Path),
 }
 
 /// The checked outcome of a request against a file: where the data is and how big.
@@ -111,9 +113,9 @@ impl Request<'_> {
         self.plan(elem, file, path, Mode::ReadOnly)
     }
 
-    /// The file to map and keep, after the checks that need none: opened from a path (which
-    /// the map then owns), or a duplicate of the caller's descriptor (one `dup`; done before
-    /// `w+` truncates anything).
+    /// The file to map and keep, after the checks that need none: opened from a path, handed
+    /// over, or a duplicate of a borrowed descriptor (one `dup`; done before `w+` truncates
+    /// anything).
     fn open<'p>(
         &self,
         elem: ElementInfo,
@@ -121,7 +123,7 @@ impl Request<'_> {
         mode: Mode,
     ) -> Result<(File, &'p Path)> {
         let path = match source {
-            Source::Path(path) | Source::File(_, path) => path,
+            Source::Path(path) | Source::File(_, path) | Source::Owned(_, path) => path,
         };
         self.check_before_open(elem, path, mode)?;
         let file = match source {
@@ -129,6 +131,7 @@ impl Request<'_> {
             Source::File(file, path) => file
                 .try_clone()
                 .map_err(|e| Error::io("duplicate the descriptor of", path, e))?,
+            Source::Owned(file, _) => file,
         };
         Ok((file, path))
     }

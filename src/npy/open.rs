@@ -81,7 +81,7 @@ impl NpyOptions {
         let (file, header) = open_npy(path, false, self.max_header_len)?;
         check_dtype::<T>(path, &header)?;
         // SAFETY: the caller upholds `Options#safety` for this file.
-        unsafe { map_options::<T>(&header).open_file_named(&file, path) }
+        unsafe { map_options::<T>(&header).open_owned_named(file, path) }
     }
 
     /// Maps the data of a `.npy` file read-write as `T` (numpy's `mmap_mode='r+'`).
