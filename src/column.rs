@@ -28,21 +28,22 @@
 //! assert_eq!(prices.iter().sum::<f64>(), 21.5);
 //! ```
 //!
-//! Failure modes: [`FieldHandle::by_name`] (and the `column_by_name` methods) return
-//! [`Error::Field`] when the element type is not a record, when no field has the name (the
-//! message lists the fields there are), or when the field's dtype is not the dtype of the
-//! requested type.
+//! Failure modes: [`FieldHandle::by_name`] (and the `column_by_name` methods, whose errors
+//! also name the mapped file) return [`Error::Field`] when the element type is not a record,
+//! when no field has the name (the error lists the fields there are), or when the field's
+//! dtype is not the dtype of the requested type; [`FieldProblem`] says which.
 
 use core::fmt;
 use core::iter::FusedIterator;
 use core::marker::PhantomData;
 use core::mem::size_of;
 use core::ptr::NonNull;
+use std::path::Path;
 
 use crate::array::Array;
 use crate::dtype::{Dtype, RecordDtype};
 use crate::element::Element;
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldProblem, Result};
 use crate::map::{Memmap, MemmapMut};
 
 /// A typed handle of a field of type `F` inside a record of type `R`, at a fixed byte
@@ -146,33 +147,22 @@ impl<R: Element, F: Element> FieldHandle<R, F> {
     /// [`Error::Field`] when `R` is not a record, when it has no field `name` (the message
     /// lists the fields it has), or when the field's dtype is not `F`'s.
     pub fn by_name(name: &str) -> Result<Self> {
-        let record_dtype = R::dtype();
-        let record = record_dtype.as_record().ok_or_else(|| Error::Field {
-            message: format!(
-                "`{}` (dtype {}) is not a record, so it has no field `{name}`",
-                core::any::type_name::<R>(),
-                record_dtype.descr()
-            ),
-        })?;
-        let (offset, dtype) = find_field(record, name).ok_or_else(|| Error::Field {
-            message: format!(
-                "no field `{name}` in `{}`; its fields are {}",
-                core::any::type_name::<R>(),
-                field_list(record)
-            ),
-        })?;
+        FieldHandle::lookup(None, name)
+    }
+
+    /// [`by_name`](FieldHandle::by_name), with errors naming `path`, the file of the records.
+    fn lookup(path: Option<&Path>, name: &str) -> Result<Self> {
+        let record = R::dtype();
+        let (offset, dtype) =
+            find_field(&record, name).map_err(|problem| Error::field(path, name, problem))?;
         let wanted = F::dtype();
-        if dtype != wanted {
-            return Err(Error::Field {
-                message: format!(
-                    "field `{name}` of `{}` has dtype {}, but `{}` has dtype {}: ask for a \
-                     column of a type with the field's dtype",
-                    core::any::type_name::<R>(),
-                    dtype.descr(),
-                    core::any::type_name::<F>(),
-                    wanted.descr()
-                ),
-            });
+        if *dtype != wanted {
+            let problem = FieldProblem::WrongDtype {
+                found: dtype.descr(),
+                type_name: core::any::type_name::<F>(),
+                wanted: wanted.descr(),
+            };
+            return Err(Error::field(path, name, problem));
         }
         // The `Element` contract of `R` already puts the field inside the record; checking
         // it again keeps the handle's invariant local to this function.
@@ -181,38 +171,42 @@ impl<R: Element, F: Element> FieldHandle<R, F> {
                 offset,
                 _types: PhantomData,
             }),
-            _ => Err(Error::Field {
-                message: format!(
-                    "field `{name}` of `{}` at offset {offset} does not fit in its {} bytes",
-                    core::any::type_name::<R>(),
-                    size_of::<R>()
-                ),
-            }),
+            _ => {
+                let problem = FieldProblem::OutOfRecord {
+                    offset,
+                    size: size_of::<F>(),
+                    record_size: size_of::<R>(),
+                };
+                Err(Error::field(path, name, problem))
+            }
         }
     }
 }
 
-fn find_field(record: &RecordDtype, name: &str) -> Option<(usize, Dtype)> {
+/// The byte offset and dtype of the field `name` of the record `dtype`: a field of that name,
+/// else a nested field named with dots (`"pos.x"`). The one lookup behind every by-name
+/// access (`FieldHandle::by_name`, `column_by_name`, `DynArray::field`), so that they accept
+/// the same names and word their errors alike.
+pub(crate) fn find_field<'d>(
+    dtype: &'d Dtype,
+    name: &str,
+) -> core::result::Result<(usize, &'d Dtype), FieldProblem> {
+    let record = dtype.as_record().ok_or_else(|| FieldProblem::NotARecord {
+        dtype: dtype.descr(),
+    })?;
+    nested(record, name).ok_or_else(|| FieldProblem::Missing {
+        fields: record.fields.iter().map(|f| f.name.clone()).collect(),
+    })
+}
+
+fn nested<'d>(record: &'d RecordDtype, name: &str) -> Option<(usize, &'d Dtype)> {
     if let Some(f) = record.field(name) {
-        return Some((f.offset, f.dtype.clone()));
+        return Some((f.offset, &f.dtype));
     }
     let (head, rest) = name.split_once('.')?;
     let outer = record.field(head)?;
-    let (offset, dtype) = find_field(outer.dtype.as_record()?, rest)?;
+    let (offset, dtype) = nested(outer.dtype.as_record()?, rest)?;
     Some((outer.offset + offset, dtype))
-}
-
-fn field_list(record: &RecordDtype) -> String {
-    let names: Vec<String> = record
-        .fields
-        .iter()
-        .map(|f| format!("`{}`", f.name))
-        .collect();
-    if names.is_empty() {
-        "none".to_string()
-    } else {
-        names.join(", ")
-    }
 }
 
 /// A record type with typed field handles, implemented by `#[derive(Record)]`.
@@ -234,15 +228,48 @@ pub trait Record: Sized {
 /// Made by `column(handle)` on [`Memmap`], [`MemmapMut`] and [`Array`], by
 /// [`Column::from_slice`], or by name with `column_by_name`.
 pub struct Column<'a, F> {
-    // Invariant: for every `i < len`, the `size_of::<F>()` bytes at
-    // `base + i * stride + offset` lie inside one allocation that is borrowed shared for `'a`
-    // (not written during `'a`), are initialised, and form a valid `F` whatever their values.
+    // Invariant: for every `i < at.len`, the `size_of::<F>()` bytes at
+    // `at.base + i * at.stride + at.offset` lie inside one allocation that is borrowed shared
+    // for `'a` (not written during `'a`), are initialised, and form a valid `F` whatever their
+    // values.
+    at: Strided,
+    _borrow: PhantomData<&'a [u8]>,
+    _field: PhantomData<F>,
+}
+
+/// Where the field of each record is: the parts [`Column`] and [`ColumnMut`] share. What
+/// they promise is said by the invariants of those two types.
+#[derive(Clone, Copy)]
+struct Strided {
     base: NonNull<u8>,
     stride: usize,
     offset: usize,
     len: usize,
-    _borrow: PhantomData<&'a [u8]>,
-    _field: PhantomData<F>,
+}
+
+impl Strided {
+    /// The field at byte `offset` of each record of `records`.
+    fn new<R>(records: NonNull<[R]>, offset: usize) -> Strided {
+        Strided {
+            base: records.cast::<u8>(),
+            stride: size_of::<R>(),
+            offset,
+            len: records.len(),
+        }
+    }
+
+    /// The address of the field of record `index`.
+    ///
+    /// # Safety
+    ///
+    /// `index < self.len`, and the parts hold the invariant of a `Column` or a `ColumnMut`.
+    #[inline]
+    unsafe fn field(&self, index: usize) -> *mut u8 {
+        // SAFETY: `index < len` (caller), so by the invariant the field of record `index` lies
+        // inside the borrowed allocation: `index * stride + offset` is at most its size, which
+        // is `<= isize::MAX`, so the sum neither overflows nor leaves it.
+        unsafe { self.base.as_ptr().add(index * self.stride + self.offset) }
+    }
 }
 
 // SAFETY: a `Column` only reads `F` values out of memory borrowed shared for `'a`, like a
@@ -263,11 +290,14 @@ impl<F> Copy for Column<'_, F> {}
 impl<'a, F: Element> Column<'a, F> {
     /// The field `field` of every record of `records`.
     pub fn from_slice<R: Element>(records: &'a [R], field: FieldHandle<R, F>) -> Self {
+        // `FieldHandle`'s invariant puts the field inside each record of the borrowed slice.
+        Column::from_strided(Strided::new(NonNull::from(records), field.offset))
+    }
+
+    /// A column over `at`, which must hold this type's invariant for `'a`.
+    fn from_strided(at: Strided) -> Self {
         Column {
-            base: NonNull::from(records).cast::<u8>(),
-            stride: size_of::<R>(),
-            offset: field.offset,
-            len: records.len(),
+            at,
             _borrow: PhantomData,
             _field: PhantomData,
         }
@@ -275,29 +305,29 @@ impl<'a, F: Element> Column<'a, F> {
 
     /// The number of records.
     pub fn len(&self) -> usize {
-        self.len
+        self.at.len
     }
 
     /// True when there are no records.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.at.len == 0
     }
 
     /// The distance in bytes between the field of two consecutive records (numpy's
     /// `arr['price'].strides[0]`): the record size.
     pub fn stride(&self) -> usize {
-        self.stride
+        self.at.stride
     }
 
     /// The byte offset of the field in its record.
     pub fn offset(&self) -> usize {
-        self.offset
+        self.at.offset
     }
 
     /// The field of record `index`, or `None` past the end.
     #[inline]
     pub fn get(&self, index: usize) -> Option<F> {
-        if index < self.len {
+        if index < self.at.len {
             // SAFETY: `index < len`, the precondition of `read`.
             Some(unsafe { self.read(index) })
         } else {
@@ -312,18 +342,16 @@ impl<'a, F: Element> Column<'a, F> {
 
     /// The field of the last record.
     pub fn last(&self) -> Option<F> {
-        self.len.checked_sub(1).and_then(|i| self.get(i))
+        self.at.len.checked_sub(1).and_then(|i| self.get(i))
     }
 
     /// # Safety
     ///
-    /// `index < self.len`.
+    /// `index < self.len()`.
     #[inline]
     unsafe fn read(&self, index: usize) -> F {
-        // SAFETY: `index < len` (caller), so by the struct invariant the field of record
-        // `index` lies inside the borrowed allocation: `index * stride + offset` is at most its
-        // size, which is `<= isize::MAX`, so the sum neither overflows nor leaves it.
-        let field = unsafe { self.base.as_ptr().add(index * self.stride + self.offset) };
+        // SAFETY: `index < len` (caller), and `at` holds this type's invariant.
+        let field = unsafe { self.at.field(index) };
         // SAFETY: the `size_of::<F>()` bytes at `field` are inside the allocation, initialised,
         // not written during `'a`, and valid for `F` (struct invariant); `read_unaligned` needs
         // no alignment, so fields of packed records are fine.
@@ -335,7 +363,7 @@ impl<'a, F: Element> Column<'a, F> {
         ColumnIter {
             column: *self,
             front: 0,
-            back: self.len,
+            back: self.at.len,
         }
     }
 
@@ -426,10 +454,7 @@ pub struct ColumnMut<'a, F> {
     // Invariant: as `Column`'s, with the allocation borrowed uniquely for `'a`, so writes are
     // allowed and nothing else reads or writes it meanwhile; any bytes written keep every
     // record valid, because records are `Element`s (every bit pattern valid).
-    base: NonNull<u8>,
-    stride: usize,
-    offset: usize,
-    len: usize,
+    at: Strided,
     _borrow: PhantomData<&'a mut [u8]>,
     _field: PhantomData<F>,
 }
@@ -443,12 +468,8 @@ unsafe impl<F: Element> Sync for ColumnMut<'_, F> {}
 impl<'a, F: Element> ColumnMut<'a, F> {
     /// The field `field` of every record of `records`, writable.
     pub fn from_slice_mut<R: Element>(records: &'a mut [R], field: FieldHandle<R, F>) -> Self {
-        let len = records.len();
         ColumnMut {
-            base: NonNull::from(records).cast::<u8>(),
-            stride: size_of::<R>(),
-            offset: field.offset,
-            len,
+            at: Strided::new(NonNull::from(records), field.offset),
             _borrow: PhantomData,
             _field: PhantomData,
         }
@@ -456,24 +477,18 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// A read-only view of the same column, for `get`, `iter` and `to_vec`.
     pub fn as_column(&self) -> Column<'_, F> {
-        Column {
-            base: self.base,
-            stride: self.stride,
-            offset: self.offset,
-            len: self.len,
-            _borrow: PhantomData,
-            _field: PhantomData,
-        }
+        // The shared view borrows `self`, so nothing writes while it lives.
+        Column::from_strided(self.at)
     }
 
     /// The number of records.
     pub fn len(&self) -> usize {
-        self.len
+        self.as_column().len()
     }
 
     /// True when there are no records.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.as_column().is_empty()
     }
 
     /// The field of record `index`, or `None` past the end.
@@ -493,12 +508,11 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// # Safety
     ///
-    /// `index < self.len`.
+    /// `index < self.len()`.
     #[inline]
     unsafe fn write(&mut self, index: usize, value: F) {
-        // SAFETY: `index < len` (caller): the field of record `index` is inside the
-        // allocation, and the offset computation stays in it (as in `Column::read`).
-        let field = unsafe { self.base.as_ptr().add(index * self.stride + self.offset) };
+        // SAFETY: `index < len` (caller), and `at` holds this type's invariant.
+        let field = unsafe { self.at.field(index) };
         // SAFETY:
         // - the `size_of::<F>()` bytes at `field` are inside the allocation (above);
         // - the allocation is borrowed uniquely for `'a` and `&mut self` is unique, so no
@@ -515,7 +529,10 @@ impl<'a, F: Element> ColumnMut<'a, F> {
     /// `None` instead.
     pub fn set(&mut self, index: usize, value: F) {
         if self.try_set(index, value).is_none() {
-            panic!("column index {index} out of range for length {}", self.len);
+            panic!(
+                "column index {index} out of range for length {}",
+                self.at.len
+            );
         }
     }
 
@@ -530,7 +547,7 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// Sets the field of every record to `value`.
     pub fn fill(&mut self, value: F) {
-        for i in 0..self.len {
+        for i in 0..self.at.len {
             // SAFETY: `i < len`.
             unsafe { self.write(i, value) };
         }
@@ -538,7 +555,7 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 
     /// Replaces the field of every record by `f(old value)`, in place.
     pub fn update(&mut self, mut f: impl FnMut(F) -> F) {
-        for i in 0..self.len {
+        for i in 0..self.at.len {
             // SAFETY: `i < len`.
             let old = unsafe { self.as_column().read(i) };
             // SAFETY: `i < len`.
@@ -550,6 +567,29 @@ impl<'a, F: Element> ColumnMut<'a, F> {
 impl<F: Element + fmt::Debug> fmt::Debug for ColumnMut<'_, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.as_column(), f)
+    }
+}
+
+/// The file an array was mapped from, named in the errors of `column_by_name`.
+trait FieldSource {
+    fn source_path(&self) -> Option<&Path>;
+}
+
+impl<T: Element> FieldSource for Memmap<T> {
+    fn source_path(&self) -> Option<&Path> {
+        Some(self.path())
+    }
+}
+
+impl<T: Element> FieldSource for MemmapMut<T> {
+    fn source_path(&self) -> Option<&Path> {
+        Some(self.path())
+    }
+}
+
+impl<T> FieldSource for Array<T> {
+    fn source_path(&self) -> Option<&Path> {
+        None
     }
 }
 
@@ -569,7 +609,7 @@ macro_rules! column_methods {
             /// [`Error::Field`] as [`FieldHandle::by_name`]: `T` is not a record, has no such
             /// field (the message lists the fields), or the field's dtype is not `F`'s.
             pub fn column_by_name<F: Element>(&self, name: &str) -> Result<Column<'_, F>> {
-                Ok(self.column(FieldHandle::by_name(name)?))
+                Ok(self.column(FieldHandle::lookup(self.source_path(), name)?))
             }
         }
     )*};
@@ -594,7 +634,7 @@ macro_rules! column_mut_methods {
                 &mut self,
                 name: &str,
             ) -> Result<ColumnMut<'_, F>> {
-                Ok(self.column_mut(FieldHandle::by_name(name)?))
+                Ok(self.column_mut(FieldHandle::lookup(self.source_path(), name)?))
             }
         }
     )*};

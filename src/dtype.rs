@@ -135,7 +135,11 @@ impl fmt::Display for TimeUnit {
 }
 
 /// What kind of scalar an element is, numpy's kind character.
+///
+/// Non-exhaustive: numpy has kinds this crate does not map yet (Python objects, `O`), so a
+/// `match` outside the crate needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Kind {
     /// `b`: one byte, zero is false.
     Bool,
@@ -178,14 +182,16 @@ impl Kind {
 }
 
 /// A scalar dtype: kind, byte order and size in bytes.
+///
+/// Made only by [`Scalar::new`] (or [`Dtype::scalar`]), which normalises the byte order the
+/// way numpy does, so two scalars that numpy sees as the same dtype compare equal; read it
+/// with [`kind`](Scalar::kind), [`order`](Scalar::order) and [`size`](Scalar::size).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Scalar {
-    /// What the bytes mean.
-    pub kind: Kind,
-    /// The byte order; [`ByteOrder::NotApplicable`] for one-byte kinds and byte strings.
-    pub order: ByteOrder,
-    /// The size in bytes.
-    pub size: usize,
+    // Readable inside the crate; built only by `Scalar::new`, here too.
+    pub(crate) kind: Kind,
+    pub(crate) order: ByteOrder,
+    pub(crate) size: usize,
 }
 
 impl Scalar {
@@ -200,6 +206,21 @@ impl Scalar {
             _ => order,
         };
         Scalar { kind, order, size }
+    }
+
+    /// What the bytes mean.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The byte order; [`ByteOrder::NotApplicable`] for one-byte kinds, byte strings and void.
+    pub fn order(&self) -> ByteOrder {
+        self.order
+    }
+
+    /// The size in bytes.
+    pub fn size(&self) -> usize {
+        self.size
     }
 
     /// The descr string without quotes: `<f4`, `|b1`, `<U3`, `<M8[ns]`.
@@ -247,7 +268,11 @@ impl RecordDtype {
 }
 
 /// The dtype of one element: a scalar, a subarray or a record.
+///
+/// Non-exhaustive, so that dtypes numpy has and this crate does not yet read can be added;
+/// a `match` outside the crate needs a wildcard arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Dtype {
     /// A single number, string or raw bytes.
     Scalar(Scalar),

@@ -10,6 +10,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::column::find_field;
 use crate::dtype::Dtype;
 use crate::element::Element;
 use crate::error::{Error, Result};
@@ -110,7 +111,7 @@ impl DynArray {
             .shape([nbytes]);
         // SAFETY: the caller upholds `Options#safety`. `u8` has alignment 1, so any data
         // offset maps.
-        let map = unsafe { options.open_file_named(&file, path) }?;
+        let map = unsafe { options.open_owned_named(file, path) }?;
         Ok(DynArray::with_header(
             Storage::Mapped(map),
             header,
@@ -315,7 +316,9 @@ impl DynArray {
         LogicalOrder::new(&self.shape, self.order)
     }
 
-    /// The field `name` of a record array, as a strided view of every element.
+    /// The field `name` of a record array, as a strided view of every element. A nested field
+    /// can be named with dots (`"pos.x"`) when no field has the dotted name itself, as in
+    /// [`FieldHandle::by_name`](crate::FieldHandle::by_name).
     ///
     /// ```
     /// use typed_memmap::{DynArray, Dtype, Field, Order, RecordDtype, Element, Value};
@@ -335,7 +338,7 @@ impl DynArray {
     ///
     /// # Errors
     ///
-    /// [`Error::Field`] when the dtype is not a record or has no such field (the message lists
+    /// [`Error::Field`] when the dtype is not a record or has no such field (the error lists
     /// the fields there are).
     pub fn field(&self, name: &str) -> Result<DynField<'_>> {
         DynField::lookup(self, 0, &self.dtype, name)
@@ -444,29 +447,13 @@ pub struct DynField<'a> {
 
 impl<'a> DynField<'a> {
     fn lookup(array: &'a DynArray, base: usize, dtype: &'a Dtype, name: &str) -> Result<Self> {
-        let Some(record) = dtype.as_record() else {
-            return Err(Error::Field {
-                message: format!(
-                    "{}: no field {name:?}: the dtype {} is not a record",
-                    array.path.display(),
-                    dtype.descr()
-                ),
-            });
-        };
-        match record.field(name) {
-            Some(f) => Ok(DynField {
-                array,
-                offset: base + f.offset,
-                dtype: &f.dtype,
-            }),
-            None => Err(Error::Field {
-                message: format!(
-                    "{}: no field {name:?}; the fields are {:?}",
-                    array.path.display(),
-                    record.fields.iter().map(|f| &f.name).collect::<Vec<_>>()
-                ),
-            }),
-        }
+        let (offset, dtype) = find_field(dtype, name)
+            .map_err(|problem| Error::field(Some(&array.path), name, problem))?;
+        Ok(DynField {
+            array,
+            offset: base + offset,
+            dtype,
+        })
     }
 
     /// The field's dtype.

@@ -15,11 +15,18 @@
 //! - **logs**: a followed log shrank ([`Error::Shrunk`]), its header is not the expected one
 //!   ([`Error::HeaderMismatch`]), or it ends in a partial record that must be recovered before
 //!   appending ([`Error::TornTail`]);
-//! - **misuse**: a request that the mode or the element type cannot serve ([`Error::Mode`],
-//!   [`Error::ZeroSizedElement`], [`Error::Field`]).
+//! - **misuse**: a request that the map, the file or the element type cannot serve: a flush
+//!   range out of bounds ([`Error::FlushRange`]), elements that do not fill a shape
+//!   ([`Error::LengthMismatch`]), `w+` without a shape ([`Error::ShapeRequired`]), a create
+//!   over a non-empty file ([`Error::FileNotEmpty`]), an append the array cannot take
+//!   ([`Error::NotAppendable`], [`Error::PartialRows`]), a zero-sized element type with an
+//!   inferred length ([`Error::ZeroSizedElement`]), a field that is not there
+//!   ([`Error::Field`]);
+//! - **truncation**: a mapped file is now shorter than its map ([`Error::Truncated`], found by
+//!   `check_len`).
 //!
-//! Every variant carries the path of the file and the numbers involved, and its message says
-//! what to do about it.
+//! Every variant carries the path of the file (for a field looked up by type alone there is
+//! none) and the numbers involved, and its message says what to do about it.
 
 use std::fmt;
 use std::io;
@@ -114,12 +121,87 @@ pub enum Error {
         type_name: &'static str,
     },
 
-    /// The request does not fit the mode of the map or the file.
-    Mode {
+    // Requests that the map, the file or the array cannot serve, and the length check of a
+    // map (these replace the former catch-all `Mode` variant).
+    /// [`MemmapMut::flush_range`](crate::MemmapMut::flush_range) was given a range of element
+    /// positions that is reversed or reaches past the array.
+    FlushRange {
+        /// The mapped file.
+        path: PathBuf,
+        /// The first position of the range.
+        start: usize,
+        /// The end (exclusive) of the range.
+        end: usize,
+        /// The number of elements of the array.
+        len: usize,
+    },
+
+    /// The elements given do not fill the shape given
+    /// ([`npy::write_shaped`](crate::npy::write_shaped)). Nothing was written.
+    LengthMismatch {
+        /// The file that was to be written.
+        path: PathBuf,
+        /// The shape given.
+        shape: Vec<usize>,
+        /// The number of elements given.
+        len: usize,
+    },
+
+    /// Mode `w+` was asked without a shape: a new file has no size to infer the length from.
+    /// ([`Options::create`](crate::Options::create) refuses this at compile time.)
+    ShapeRequired {
+        /// The file that was to be created.
+        path: PathBuf,
+    },
+
+    /// A create that must not replace data found a non-empty file
+    /// ([`LogWriter::create`](crate::LogWriter::create)). The file was left as it is.
+    FileNotEmpty {
         /// The file.
         path: PathBuf,
-        /// What was asked and what to do instead.
-        message: String,
+        /// Its length in bytes.
+        file_len: u64,
+    },
+
+    /// An append to a `.npy` file whose array cannot grow along axis 0: a 0-d array
+    /// (`shape` is empty), a Fortran-order array of rank 2 or more (`fortran_order`), or an
+    /// array whose rows hold no elements (a 0 in `shape[1..]`). Nothing was written.
+    NotAppendable {
+        /// The file.
+        path: PathBuf,
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// Whether the array is in Fortran order.
+        fortran_order: bool,
+        /// The number of records that were to be appended.
+        records: usize,
+    },
+
+    /// An append to an n-d `.npy` array of records that are not whole rows. Nothing was
+    /// written.
+    PartialRows {
+        /// The file.
+        path: PathBuf,
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// The number of records that were to be appended.
+        records: usize,
+        /// The elements in one row (the product of `shape[1..]`).
+        row_len: usize,
+    },
+
+    /// The mapped file is now shorter than the map: someone truncated it after it was
+    /// mapped, and touching the bytes past its end would kill the process with `SIGBUS`.
+    /// Found by [`Memmap::check_len`](crate::Memmap::check_len).
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// The byte offset of the first element.
+        offset: u64,
+        /// The end of the mapped bytes in the file: `offset + nbytes`.
+        mapped_end: u64,
+        /// The file's length now.
+        file_len: u64,
     },
 
     /// A file's dtype differs from the element type's.
@@ -155,10 +237,18 @@ pub enum Error {
         header_len: u64,
     },
 
-    /// A field asked for by name does not exist or has another dtype.
+    /// A field asked for by name does not exist or has another dtype
+    /// ([`FieldHandle::by_name`](crate::FieldHandle::by_name), `column_by_name`,
+    /// [`DynArray::field`](crate::DynArray::field)).
     Field {
-        /// What is wrong, with the fields there are.
-        message: String,
+        /// The file of the array; `None` for a lookup by type alone
+        /// ([`FieldHandle::by_name`](crate::FieldHandle::by_name)) or in an in-memory
+        /// [`Array`](crate::Array).
+        path: Option<PathBuf>,
+        /// The name asked for (nested fields as `outer.inner`).
+        name: String,
+        /// What is wrong.
+        problem: FieldProblem,
     },
 
     /// A followed log file is now shorter than the whole records already seen in it: someone
@@ -282,9 +372,101 @@ impl fmt::Display for Error {
                  from the file; give an explicit shape",
                 path = path.display()
             ),
-            Error::Mode { message, path, .. } => {
-                write!(f, "{path}: {message}", path = path.display())
+            Error::FlushRange {
+                end,
+                len,
+                path,
+                start,
+                ..
+            } => write!(
+                f,
+                "{path}: flush range {start}..{end} is not within the array's {len} elements; \
+                 give a range of element positions inside 0..{len}",
+                path = path.display()
+            ),
+            Error::LengthMismatch {
+                len, path, shape, ..
+            } => {
+                let holds = match crate::shape::element_count(shape) {
+                    Some(n) => n.to_string(),
+                    None => format!("more than {}", usize::MAX),
+                };
+                write!(
+                    f,
+                    "{path}: shape {shape:?} holds {holds} elements, not the {len} elements \
+                     given; pass a shape whose product is the number of elements",
+                    path = path.display()
+                )
             }
+            Error::ShapeRequired { path, .. } => write!(
+                f,
+                "{path}: mode `w+` needs a shape: a new file has no size to infer the length \
+                 from; give one with `.shape(...)`",
+                path = path.display()
+            ),
+            Error::FileNotEmpty { file_len, path, .. } => write!(
+                f,
+                "{path}: refusing to create a log over an existing {file_len}-byte file; \
+                 append to it with `LogWriter::open`, or replace it with \
+                 `LogWriter::create_truncate`",
+                path = path.display()
+            ),
+            Error::NotAppendable {
+                fortran_order,
+                path,
+                records,
+                shape,
+                ..
+            } => {
+                let path = path.display();
+                if shape.is_empty() {
+                    write!(
+                        f,
+                        "{path}: cannot append to a 0-d array (shape ()); save the data as a \
+                         1-D array"
+                    )
+                } else if *fortran_order && shape.len() > 1 {
+                    write!(
+                        f,
+                        "{path}: cannot append to a Fortran-order array of shape {shape:?}: new \
+                         rows would interleave with the existing columns; rewrite it in C \
+                         order (numpy: `np.save(path, np.ascontiguousarray(a))`) to append rows"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{path}: rows of shape {row:?} hold no elements, so {records} records \
+                         cannot be appended to an array of shape {shape:?}; rewrite the file \
+                         with a shape whose rows hold elements",
+                        row = &shape[1..]
+                    )
+                }
+            }
+            Error::PartialRows {
+                path,
+                records,
+                row_len,
+                shape,
+                ..
+            } => write!(
+                f,
+                "{path}: {records} records are not whole rows of {row_len} elements (the array \
+                 has shape {shape:?}); append a multiple of {row_len}",
+                path = path.display()
+            ),
+            Error::Truncated {
+                file_len,
+                mapped_end,
+                offset,
+                path,
+                ..
+            } => write!(
+                f,
+                "{path} is now {file_len} bytes, but the map covers bytes {offset}..{mapped_end} \
+                 of it: the file was truncated after it was mapped, and touching the bytes past \
+                 its end would kill the process (SIGBUS); drop the map and map the file again",
+                path = path.display()
+            ),
             Error::DtypeMismatch {
                 difference,
                 expected,
@@ -317,7 +499,54 @@ impl fmt::Display for Error {
                  fresh header (numpy's `np.save`, or `npy::write`) to make room",
                 path = path.display()
             ),
-            Error::Field { message, .. } => write!(f, "{message}"),
+            Error::Field {
+                name,
+                path,
+                problem,
+                ..
+            } => {
+                if let Some(path) = path {
+                    write!(f, "{}: ", path.display())?;
+                }
+                match problem {
+                    FieldProblem::NotARecord { dtype } => write!(
+                        f,
+                        "dtype {dtype} is not a record, so it has no field `{name}`; look \
+                         fields up in arrays of records"
+                    ),
+                    FieldProblem::Missing { fields } => {
+                        write!(f, "no field `{name}`; the fields are ")?;
+                        if fields.is_empty() {
+                            f.write_str("none")?;
+                        }
+                        for (i, field) in fields.iter().enumerate() {
+                            let sep = if i == 0 { "" } else { ", " };
+                            write!(f, "{sep}`{field}`")?;
+                        }
+                        f.write_str(" (a nested field is named `outer.inner`)")
+                    }
+                    FieldProblem::WrongDtype {
+                        found,
+                        type_name,
+                        wanted,
+                        ..
+                    } => write!(
+                        f,
+                        "field `{name}` has dtype {found}, but `{type_name}` has dtype \
+                         {wanted}; ask for a column of a type with the field's dtype"
+                    ),
+                    FieldProblem::OutOfRecord {
+                        offset,
+                        record_size,
+                        size,
+                        ..
+                    } => write!(
+                        f,
+                        "field `{name}` at offset {offset} with {size} bytes does not fit in \
+                         the {record_size}-byte record; check the record's dtype"
+                    ),
+                }
+            }
             Error::Shrunk { now, path, was, .. } => write!(
                 f,
                 "{path} shrank from {was} to {now} bytes while it was followed; a log must only \
@@ -372,10 +601,11 @@ impl Error {
         }
     }
 
-    pub(crate) fn mode(path: &Path, message: impl fmt::Display) -> Self {
-        Error::Mode {
-            path: path.to_path_buf(),
-            message: message.to_string(),
+    pub(crate) fn field(path: Option<&Path>, name: &str, problem: FieldProblem) -> Self {
+        Error::Field {
+            path: path.map(Path::to_path_buf),
+            name: name.to_string(),
+            problem,
         }
     }
 
@@ -389,14 +619,55 @@ impl Error {
             | Error::Misaligned { path, .. }
             | Error::ShapeOverflow { path, .. }
             | Error::ZeroSizedElement { path, .. }
-            | Error::Mode { path, .. }
             | Error::DtypeMismatch { path, .. }
             | Error::Header { path, .. }
             | Error::Shrunk { path, .. }
             | Error::HeaderMismatch { path, .. }
             | Error::TornTail { path, .. }
-            | Error::HeaderFull { path, .. } => Some(path),
-            Error::Field { .. } => None,
+            | Error::HeaderFull { path, .. }
+            | Error::FlushRange { path, .. }
+            | Error::LengthMismatch { path, .. }
+            | Error::ShapeRequired { path, .. }
+            | Error::FileNotEmpty { path, .. }
+            | Error::NotAppendable { path, .. }
+            | Error::PartialRows { path, .. }
+            | Error::Truncated { path, .. } => Some(path),
+            Error::Field { path, .. } => path.as_deref(),
         }
     }
+}
+
+/// What is wrong with a field asked for by name, in [`Error::Field`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldProblem {
+    /// The dtype searched is not a record (a scalar or a subarray), so it has no fields.
+    NotARecord {
+        /// Its descr.
+        dtype: String,
+    },
+    /// No field has the name.
+    Missing {
+        /// The names of the fields there are, in order.
+        fields: Vec<String>,
+    },
+    /// The field exists but its dtype is not the dtype of the type asked for.
+    WrongDtype {
+        /// The field's dtype (descr).
+        found: String,
+        /// The type asked for.
+        type_name: &'static str,
+        /// That type's dtype (descr).
+        wanted: String,
+    },
+    /// The field's bytes reach past the end of the record (a record type whose dtype does not
+    /// describe it).
+    OutOfRecord {
+        /// The field's byte offset.
+        offset: usize,
+        /// The size of the type asked for.
+        size: usize,
+        /// The size of the record.
+        record_size: usize,
+    },
 }

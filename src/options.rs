@@ -10,112 +10,23 @@
 //! | `c` | [`Options::open_copy`] / [`Options::open_file_copy`] | [`MemmapMut<T>`] (writes stay in memory) |
 //! | `w+` | [`Options::create`] / [`Options::create_file`] (needs [`Options::shape`]) | [`MemmapMut<T>`] |
 //! | (copy, no map) | [`Options::read`] / [`Options::read_file`] | [`Array<T>`] |
+//!
+//! Besides [`Options`] (also at the crate root, where users name it) this module holds the
+//! builder's typestate: the second type parameter of `Options` is [`Inferred`] until
+//! [`Options::shape`] makes it [`Shaped`], and only a [`HasShape`] can
+//! [`create`](Options::create) a file. Code rarely names these types; a function generic over
+//! any `Options` names [`ShapeSpec`].
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::marker::PhantomData;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+use std::path::Path;
 
 use crate::array::Array;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::map::{Backing, Memmap, MemmapMut, Meta};
-use crate::shape::{byte_extent, element_count, Order};
-
-/// numpy's memmap modes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `r`: read-only, shared with the file.
-    ReadOnly,
-    /// `r+`: read-write, writes reach the file.
-    ReadWrite,
-    /// `w+`: create or truncate, zero-filled, read-write.
-    Create,
-    /// `c`: copy-on-write; writes stay in this process's memory, the file never changes.
-    CopyOnWrite,
-}
-
-impl Mode {
-    /// numpy's short name: `"r"`, `"r+"`, `"w+"` or `"c"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::ReadOnly => "r",
-            Mode::ReadWrite => "r+",
-            Mode::Create => "w+",
-            Mode::CopyOnWrite => "c",
-        }
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The error of parsing a [`Mode`] from text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseModeError(String);
-
-impl fmt::Display for ParseModeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "mode must be one of 'r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', \
-             'write' (got {:?})",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for ParseModeError {}
-
-impl FromStr for Mode {
-    type Err = ParseModeError;
-
-    /// Parses numpy's mode names and their long aliases, case-sensitively like numpy.
-    ///
-    /// ```
-    /// use typed_memmap::Mode;
-    /// assert_eq!("r+".parse::<Mode>().unwrap(), Mode::ReadWrite);
-    /// assert_eq!("copyonwrite".parse::<Mode>().unwrap(), Mode::CopyOnWrite);
-    /// assert!("w".parse::<Mode>().is_err());
-    /// ```
-    fn from_str(s: &str) -> core::result::Result<Mode, ParseModeError> {
-        match s {
-            "r" | "readonly" => Ok(Mode::ReadOnly),
-            "r+" | "readwrite" => Ok(Mode::ReadWrite),
-            "w+" | "write" => Ok(Mode::Create),
-            "c" | "copyonwrite" => Ok(Mode::CopyOnWrite),
-            other => Err(ParseModeError(other.to_string())),
-        }
-    }
-}
-
-/// A paging hint for the kernel (`madvise`), see [`Options::advise`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Advice {
-    /// No special treatment.
-    Normal,
-    /// Pages will be read in order: read ahead aggressively, drop behind.
-    Sequential,
-    /// Pages will be read in random order: do not read ahead.
-    Random,
-    /// The whole map will be needed soon: start reading it in now.
-    WillNeed,
-}
-
-impl Advice {
-    pub(crate) fn to_memmap2(self) -> memmap2::Advice {
-        match self {
-            Advice::Normal => memmap2::Advice::Normal,
-            Advice::Sequential => memmap2::Advice::Sequential,
-            Advice::Random => memmap2::Advice::Random,
-            Advice::WillNeed => memmap2::Advice::WillNeed,
-        }
-    }
-}
+use crate::map::{describe, Advice, ElementInfo, Memmap, MemmapMut, Mode, Request, Source};
+use crate::shape::Order;
 
 mod sealed {
     pub trait Sealed {}
@@ -195,6 +106,12 @@ impl HasShape for Shaped {}
 /// Mode `c` does not lift these obligations: pages this process has not written still show
 /// other writers' changes, and truncation still faults. Everything after the constructor is
 /// safe. To avoid the promise altogether, copy the data with [`Options::read`].
+///
+/// A map does not notice a truncation: it keeps reporting its old length. Where one is
+/// possible but not expected, [`Memmap::check_len`] (and [`MemmapMut::check_len`]) compares
+/// the file's length with the mapped extent in one `fstat` and returns
+/// [`Error::Truncated`] instead of a fault later; it cannot stop a truncation that happens
+/// after it returned, so it narrows the promise's window but does not replace it.
 pub struct Options<T: Element, S = Inferred> {
     offset: u64,
     shape: S,
@@ -297,8 +214,8 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
         self
     }
 
-    /// A paging hint given to the kernel right after mapping (`madvise`; ignored where the
-    /// platform has none).
+    /// A paging hint given to the kernel right after mapping (`madvise`). Where the platform
+    /// has no hints (Windows) it is ignored: the map is made the same, without the hint.
     pub fn advise(mut self, advice: Advice) -> Self {
         self.advice = Some(advice);
         self
@@ -316,8 +233,8 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     /// and with an inferred length [`Error::OffsetPastEnd`], [`Error::NotAMultiple`],
     /// [`Error::ZeroSizedElement`].
     pub unsafe fn open(&self, path: impl AsRef<Path>) -> Result<Memmap<T>> {
-        let (backing, meta) = self.map_path(path.as_ref(), Mode::ReadOnly)?;
-        Ok(Memmap::from_parts(backing, meta))
+        // SAFETY: the caller upholds `Options#safety`.
+        unsafe { Memmap::map(&self.request(), Source::Path(path.as_ref())) }
     }
 
     /// Maps an open file read-only (numpy mode `r`). Offsets count from the start of the file,
@@ -331,8 +248,8 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     ///
     /// As [`open`](Options::open).
     pub unsafe fn open_file(&self, file: &File) -> Result<Memmap<T>> {
-        let (backing, meta) = self.map_open(file, &describe(file), Mode::ReadOnly)?;
-        Ok(Memmap::from_parts(backing, meta))
+        // SAFETY: the caller upholds `Options#safety`.
+        unsafe { Memmap::map(&self.request(), Source::File(file, &describe(file))) }
     }
 
     /// [`open_file`](Options::open_file) of a file opened from `path`: the map and its errors
@@ -343,8 +260,19 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     ///
     /// See the type-level [safety section](Options#safety).
     pub(crate) unsafe fn open_file_named(&self, file: &File, path: &Path) -> Result<Memmap<T>> {
-        let (backing, meta) = self.map_open(file, path, Mode::ReadOnly)?;
-        Ok(Memmap::from_parts(backing, meta))
+        // SAFETY: the caller upholds `Options#safety`.
+        unsafe { Memmap::map(&self.request(), Source::File(file, path)) }
+    }
+
+    /// [`open_file_named`](Options::open_file_named) of a file the caller is done with: the
+    /// map keeps it instead of a duplicate (one system call fewer per `.npy` open).
+    ///
+    /// # Safety
+    ///
+    /// See the type-level [safety section](Options#safety).
+    pub(crate) unsafe fn open_owned_named(&self, file: File, path: &Path) -> Result<Memmap<T>> {
+        // SAFETY: the caller upholds `Options#safety`.
+        unsafe { Memmap::map(&self.request(), Source::Owned(file, path)) }
     }
 
     /// Maps `path` read-write (numpy mode `r+`): writes through the map reach the file.
@@ -358,8 +286,9 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     /// As [`open`](Options::open); a file shorter than the shape is an error unless
     /// [`grow(true)`](Options::grow).
     pub unsafe fn open_mut(&self, path: impl AsRef<Path>) -> Result<MemmapMut<T>> {
-        let (backing, meta) = self.map_path(path.as_ref(), Mode::ReadWrite)?;
-        Ok(MemmapMut::from_parts(backing, meta))
+        let source = Source::Path(path.as_ref());
+        // SAFETY: the caller upholds `Options#safety`; `r+` is a writable mode.
+        unsafe { MemmapMut::map(&self.request(), source, Mode::ReadWrite) }
     }
 
     /// Maps an open file read-write (numpy mode `r+`); the file must be open for writing.
@@ -372,8 +301,9 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     ///
     /// As [`open_mut`](Options::open_mut).
     pub unsafe fn open_file_mut(&self, file: &File) -> Result<MemmapMut<T>> {
-        let (backing, meta) = self.map_open(file, &describe(file), Mode::ReadWrite)?;
-        Ok(MemmapMut::from_parts(backing, meta))
+        let source = Source::File(file, &describe(file));
+        // SAFETY: the caller upholds `Options#safety`; `r+` is a writable mode.
+        unsafe { MemmapMut::map(&self.request(), source, Mode::ReadWrite) }
     }
 
     /// Maps `path` copy-on-write (numpy mode `c`): the map can be written, the file never is.
@@ -386,8 +316,9 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     ///
     /// As [`open`](Options::open).
     pub unsafe fn open_copy(&self, path: impl AsRef<Path>) -> Result<MemmapMut<T>> {
-        let (backing, meta) = self.map_path(path.as_ref(), Mode::CopyOnWrite)?;
-        Ok(MemmapMut::from_parts(backing, meta))
+        let source = Source::Path(path.as_ref());
+        // SAFETY: the caller upholds `Options#safety`; `c` is a writable mode.
+        unsafe { MemmapMut::map(&self.request(), source, Mode::CopyOnWrite) }
     }
 
     /// Maps an open file copy-on-write (numpy mode `c`).
@@ -400,8 +331,9 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     ///
     /// As [`open`](Options::open).
     pub unsafe fn open_file_copy(&self, file: &File) -> Result<MemmapMut<T>> {
-        let (backing, meta) = self.map_open(file, &describe(file), Mode::CopyOnWrite)?;
-        Ok(MemmapMut::from_parts(backing, meta))
+        let source = Source::File(file, &describe(file));
+        // SAFETY: the caller upholds `Options#safety`; `c` is a writable mode.
+        unsafe { MemmapMut::map(&self.request(), source, Mode::CopyOnWrite) }
     }
 
     /// Creates `path`, or truncates it, to `offset + nbytes` zero bytes and maps it read-write
@@ -421,8 +353,9 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     where
         S: HasShape,
     {
-        let (backing, meta) = self.map_path(path.as_ref(), Mode::Create)?;
-        Ok(MemmapMut::from_parts(backing, meta))
+        let source = Source::Path(path.as_ref());
+        // SAFETY: the caller upholds `Options#safety`; `w+` is a writable mode.
+        unsafe { MemmapMut::map(&self.request(), source, Mode::Create) }
     }
 
     /// Truncates an open file (which must be open for writing) and maps it as
@@ -439,8 +372,9 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     where
         S: HasShape,
     {
-        let (backing, meta) = self.map_open(file, &describe(file), Mode::Create)?;
-        Ok(MemmapMut::from_parts(backing, meta))
+        let source = Source::File(file, &describe(file));
+        // SAFETY: the caller upholds `Options#safety`; `w+` is a writable mode.
+        unsafe { MemmapMut::map(&self.request(), source, Mode::Create) }
     }
 
     /// Reads the array into memory with the same checks as [`open`](Options::open), without
@@ -466,7 +400,6 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
 
     fn request(&self) -> Request<'_> {
         Request {
-            elem: ElementInfo::of::<T>(),
             offset: self.offset,
             shape: self.shape.get(),
             order: self.order,
@@ -476,269 +409,10 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
         }
     }
 
-    fn map_path(&self, path: &Path, mode: Mode) -> Result<(Backing, Meta)> {
-        let request = self.request();
-        request.check_before_open(path, mode)?;
-        let file = open_for(path, mode)?;
-        request.map(&file, path, mode)
-    }
-
-    fn map_open(&self, file: &File, path: &Path, mode: Mode) -> Result<(Backing, Meta)> {
-        let request = self.request();
-        request.check_before_open(path, mode)?;
-        request.map(file, path, mode)
-    }
-
     fn read_open(&self, file: &File, path: &Path) -> Result<Array<T>> {
-        let request = self.request();
-        request.check_before_open(path, Mode::ReadOnly)?;
-        let plan = request.plan(file, path, Mode::ReadOnly)?;
+        let plan = self
+            .request()
+            .plan_read(ElementInfo::of::<T>(), file, path)?;
         Array::read_at(file, path, plan.offset, plan.shape, plan.order)
     }
-}
-
-/// What the mapping code needs to know of `T`, without being generic over it.
-#[derive(Clone, Copy)]
-pub(crate) struct ElementInfo {
-    pub(crate) size: usize,
-    pub(crate) align: usize,
-    pub(crate) name: &'static str,
-}
-
-impl ElementInfo {
-    pub(crate) fn of<T>() -> ElementInfo {
-        ElementInfo {
-            size: core::mem::size_of::<T>(),
-            align: core::mem::align_of::<T>(),
-            name: core::any::type_name::<T>(),
-        }
-    }
-}
-
-/// The non-generic part of a mapping request.
-pub(crate) struct Request<'a> {
-    pub(crate) elem: ElementInfo,
-    pub(crate) offset: u64,
-    pub(crate) shape: Option<&'a [usize]>,
-    pub(crate) order: Order,
-    pub(crate) grow: bool,
-    pub(crate) populate: bool,
-    pub(crate) advice: Option<Advice>,
-}
-
-/// The checked outcome of a request against a file: where the data is and how big.
-pub(crate) struct Plan {
-    pub(crate) offset: u64,
-    pub(crate) shape: Vec<usize>,
-    pub(crate) order: Order,
-    pub(crate) nbytes: usize,
-}
-
-impl Request<'_> {
-    /// The checks that need no file: alignment, and with an explicit shape, overflow. They run
-    /// before anything is opened, created or truncated.
-    pub(crate) fn check_before_open(&self, path: &Path, mode: Mode) -> Result<()> {
-        if self.offset % self.elem.align as u64 != 0 {
-            return Err(Error::Misaligned {
-                path: path.to_path_buf(),
-                offset: self.offset,
-                align: self.elem.align,
-                type_name: self.elem.name,
-            });
-        }
-        if let Some(shape) = self.shape {
-            self.sizes(path, shape)?;
-        }
-        if mode == Mode::Create && self.shape.is_none() {
-            return Err(Error::mode(
-                path,
-                "mode `w+` needs a shape: a new file has no size to infer the length from",
-            ));
-        }
-        Ok(())
-    }
-
-    /// `(nbytes, offset + nbytes)`, checked.
-    fn sizes(&self, path: &Path, shape: &[usize]) -> Result<(usize, u64)> {
-        let overflow = || Error::ShapeOverflow {
-            path: path.to_path_buf(),
-            shape: shape.to_vec(),
-            itemsize: self.elem.size,
-            offset: self.offset,
-        };
-        // The extent bounds the byte size, so it is checked first; it also refuses empty
-        // shapes such as `[0, 1 << 62, 4]`, whose strides would not fit (numpy refuses them).
-        byte_extent(shape, self.elem.size).ok_or_else(overflow)?;
-        let nbytes = element_count(shape)
-            .and_then(|n| n.checked_mul(self.elem.size))
-            .ok_or_else(overflow)?;
-        let needed = u64::try_from(nbytes)
-            .ok()
-            .and_then(|n| n.checked_add(self.offset))
-            .ok_or_else(overflow)?;
-        Ok((nbytes, needed))
-    }
-
-    /// Sizes the file for `mode` and works out the shape, without mapping.
-    pub(crate) fn plan(&self, file: &File, path: &Path, mode: Mode) -> Result<Plan> {
-        let meta = file.metadata().map_err(|e| Error::io("stat", path, e))?;
-        // Linux opens a directory read-only without complaint and gives it a size, so a
-        // zero-length shape would otherwise "map" it as an empty array.
-        if meta.is_dir() {
-            let refused = std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "a directory has no array to map; give the path of a file",
-            );
-            return Err(Error::io("map", path, refused));
-        }
-        let file_len = if mode == Mode::Create {
-            file.set_len(0)
-                .map_err(|e| Error::io("truncate", path, e))?;
-            0
-        } else {
-            meta.len()
-        };
-        let shape = match self.shape {
-            Some(shape) => shape.to_vec(),
-            None => vec![self.infer_len(path, file_len)?],
-        };
-        let (nbytes, needed) = self.sizes(path, &shape)?;
-        if file_len < needed {
-            let may_grow = match mode {
-                Mode::Create => true,
-                Mode::ReadWrite => self.grow,
-                Mode::ReadOnly | Mode::CopyOnWrite => false,
-            };
-            if !may_grow {
-                return Err(Error::FileTooShort {
-                    path: path.to_path_buf(),
-                    file_len,
-                    offset: self.offset,
-                    nbytes: nbytes as u64,
-                    needed,
-                });
-            }
-            file.set_len(needed)
-                .map_err(|e| Error::io("resize", path, e))?;
-        }
-        Ok(Plan {
-            offset: self.offset,
-            shape,
-            order: self.order,
-            nbytes,
-        })
-    }
-
-    fn infer_len(&self, path: &Path, file_len: u64) -> Result<usize> {
-        if self.elem.size == 0 {
-            return Err(Error::ZeroSizedElement {
-                path: path.to_path_buf(),
-                type_name: self.elem.name,
-            });
-        }
-        let available = file_len
-            .checked_sub(self.offset)
-            .ok_or_else(|| Error::OffsetPastEnd {
-                path: path.to_path_buf(),
-                file_len,
-                offset: self.offset,
-            })?;
-        if available % self.elem.size as u64 != 0 {
-            return Err(Error::NotAMultiple {
-                path: path.to_path_buf(),
-                file_len,
-                offset: self.offset,
-                available,
-                itemsize: self.elem.size,
-            });
-        }
-        usize::try_from(available / self.elem.size as u64).map_err(|_| Error::ShapeOverflow {
-            path: path.to_path_buf(),
-            shape: vec![],
-            itemsize: self.elem.size,
-            offset: self.offset,
-        })
-    }
-
-    /// Sizes the file and maps it.
-    pub(crate) fn map(&self, file: &File, path: &Path, mode: Mode) -> Result<(Backing, Meta)> {
-        let plan = self.plan(file, path, mode)?;
-        let backing = if plan.nbytes == 0 {
-            // POSIX refuses zero-length maps; an empty array needs no memory at all.
-            Backing::Empty
-        } else {
-            let mut options = memmap2::MmapOptions::new();
-            options.offset(plan.offset).len(plan.nbytes);
-            if self.populate {
-                options.populate();
-            }
-            let mapped = match mode {
-                // SAFETY: (for all three arms) memmap2's constructors are unsafe because the
-                // file may change under the map; the caller of the public unsafe constructor
-                // promised it will not (see `Options#safety`). The length was checked against
-                // the file above, so no page of the map lies past its end.
-                Mode::ReadOnly => unsafe { options.map(file) }.map(Backing::ReadOnly),
-                Mode::ReadWrite | Mode::Create => {
-                    // SAFETY: as above.
-                    unsafe { options.map_mut(file) }.map(Backing::Writable)
-                }
-                // SAFETY: as above.
-                Mode::CopyOnWrite => unsafe { options.map_copy(file) }.map(Backing::Writable),
-            };
-            let backing = mapped.map_err(|e| Error::io("map", path, e))?;
-            if backing.addr() % self.elem.align != 0 {
-                // The kernel maps from a page boundary, so this happens only for alignments
-                // above the page size.
-                return Err(Error::Misaligned {
-                    path: path.to_path_buf(),
-                    offset: plan.offset,
-                    align: self.elem.align,
-                    type_name: self.elem.name,
-                });
-            }
-            if let Some(advice) = self.advice {
-                backing
-                    .advise(advice)
-                    .map_err(|e| Error::io("advise", path, e))?;
-            }
-            backing
-        };
-        let meta = Meta {
-            shape: plan.shape,
-            order: plan.order,
-            offset: plan.offset,
-            mode,
-            path: path.to_path_buf(),
-        };
-        Ok((backing, meta))
-    }
-}
-
-/// Opens `path` the way `mode` needs, without truncating (`w+` truncates after its checks).
-pub(crate) fn open_for(path: &Path, mode: Mode) -> Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true);
-    match mode {
-        Mode::ReadOnly | Mode::CopyOnWrite => {}
-        Mode::ReadWrite => {
-            options.write(true);
-        }
-        Mode::Create => {
-            options.write(true).create(true).truncate(false);
-        }
-    }
-    options.open(path).map_err(|e| Error::io("open", path, e))
-}
-
-/// A name for an open file in error messages: its path where the platform tells it.
-pub(crate) fn describe(file: &File) -> PathBuf {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        if let Ok(path) = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
-            return path;
-        }
-    }
-    let _ = file;
-    PathBuf::from("<open file>")
 }

@@ -2,7 +2,9 @@
 //! values read through `&[T]`, on aligned and packed records, nested and subarray fields, by
 //! handle and by name. Everything but the mmap test runs on in-memory buffers, under Miri too.
 
-use typed_memmap::{Array, Column, ColumnMut, Element, Error, FieldHandle, Order, Record};
+use typed_memmap::{
+    Array, Column, ColumnMut, Element, Error, FieldHandle, FieldProblem, Order, Record,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Record)]
 #[repr(C)]
@@ -283,9 +285,25 @@ fn by_name_writes_through_array() {
     assert_eq!(array[1].side, 9);
 }
 
-fn field_error<T: Element, F: Element>(name: &str) -> String {
+/// The problem and the message of a failed `by_name`, after checking the parts every such
+/// error has: no path (a lookup by type alone) and the name asked for.
+fn field_error<T: Element, F: Element>(name: &str) -> (FieldProblem, String) {
     match FieldHandle::<T, F>::by_name(name) {
-        Err(Error::Field { message }) => message,
+        Err(err @ Error::Field { .. }) => {
+            let message = err.to_string();
+            let Error::Field {
+                path,
+                name: asked,
+                problem,
+                ..
+            } = err
+            else {
+                unreachable!()
+            };
+            assert_eq!(path, None);
+            assert_eq!(asked, name);
+            (problem, message)
+        }
         Err(other) => panic!("expected Error::Field, got {other}"),
         Ok(h) => panic!("expected an error for `{name}`, got {h:?}"),
     }
@@ -293,25 +311,46 @@ fn field_error<T: Element, F: Element>(name: &str) -> String {
 
 #[test]
 fn by_name_errors_list_fields_and_dtypes() {
-    let missing = field_error::<Tick, f64>("prise");
+    let (problem, missing) = field_error::<Tick, f64>("prise");
+    // Padding is not a field.
+    assert_eq!(
+        problem,
+        FieldProblem::Missing {
+            fields: ["ts", "price", "qty", "side"].map(String::from).to_vec()
+        }
+    );
     assert!(missing.contains("no field `prise`"), "{missing}");
     assert!(
         missing.contains("`ts`, `price`, `qty`, `side`"),
         "{missing}"
     );
-    // Padding is not a field.
     assert!(!missing.contains("_pad"), "{missing}");
 
-    let wrong = field_error::<Tick, f32>("price");
+    let (problem, wrong) = field_error::<Tick, f32>("price");
+    assert!(
+        matches!(&problem, FieldProblem::WrongDtype { found, wanted, type_name: "f32" }
+            if found == "'<f8'" && wanted == "'<f4'"),
+        "{problem:?}"
+    );
     assert!(
         wrong.contains("'<f8'") && wrong.contains("'<f4'"),
         "{wrong}"
     );
 
-    let not_record = field_error::<u64, u64>("x");
+    let (problem, not_record) = field_error::<u64, u64>("x");
+    assert_eq!(
+        problem,
+        FieldProblem::NotARecord {
+            dtype: "'<u8'".into()
+        }
+    );
     assert!(not_record.contains("is not a record"), "{not_record}");
 
-    let nested_missing = field_error::<Ship, f32>("pos.z");
+    let (problem, nested_missing) = field_error::<Ship, f32>("pos.z");
+    assert!(
+        matches!(&problem, FieldProblem::Missing { fields } if fields[0] == "id"),
+        "{problem:?}"
+    );
     assert!(
         nested_missing.contains("no field `pos.z`"),
         "{nested_missing}"
@@ -350,6 +389,13 @@ fn columns_over_a_mapped_file() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(ids, (1..=50).collect::<Vec<u16>>());
     let xs = map.column_by_name::<f32>("pos.x")?;
     assert!(xs.iter().all(|x| x == 0.5));
+    // By-name errors on a map name its file.
+    let err = map.column_by_name::<f32>("pos.w").unwrap_err();
+    assert!(
+        matches!(&err, Error::Field { path: Some(p), name, .. } if p == &path && name == "pos.w"),
+        "{err:?}"
+    );
+    assert_eq!(err.path(), Some(path.as_path()));
     let ys = map.column(Ship::fields().pos.fields().y).to_vec();
     assert_eq!(ys, want.iter().map(|s| s.pos.y).collect::<Vec<_>>());
     assert_eq!(ys, map.iter().map(|s| s.pos.y).collect::<Vec<_>>());

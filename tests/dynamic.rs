@@ -4,7 +4,7 @@
 
 mod common;
 
-use typed_memmap::{npy, Dtype, DynArray, Element, Error, Order, Value};
+use typed_memmap::{npy, Dtype, DynArray, Element, Error, FieldProblem, Order, Value};
 
 /// numpy's nested record file used by several tests, and numpy's own view of it.
 const NESTED: &str = "
@@ -49,6 +49,9 @@ fn record_fields_of_a_fortran_file_match_numpy() {
     // Nested field, logical C order although the file is Fortran order.
     let y = a.field("pos").unwrap().field("y").unwrap();
     assert_eq!(y.offset(), 8);
+    // The same field by its dotted name, as `FieldHandle::by_name` accepts it.
+    let dotted = a.field("pos.y").unwrap();
+    assert_eq!((dotted.offset(), dotted.dtype()), (8, y.dtype()));
     assert_eq!(
         y.values().collect::<Vec<_>>(),
         floats(&[0.0, -1.0, -2.0, 0.0, -1.0, -2.0], 64)
@@ -78,13 +81,27 @@ fn record_fields_of_a_fortran_file_match_numpy() {
     assert_eq!(a.get(&[0]), None);
     assert_eq!(y.get(&[0, 3]), None);
     let err = a.field("nope").unwrap_err();
+    match &err {
+        Error::Field {
+            path: Some(p),
+            name,
+            problem: FieldProblem::Missing { fields },
+        } => {
+            assert_eq!((p, name.as_str()), (&path, "nope"));
+            assert_eq!(fields, &["id", "pos", "tag", "hist"]);
+        }
+        other => panic!("expected a missing field, got {other:?}"),
+    }
     assert!(
-        matches!(&err, Error::Field { message } if message.contains("\"id\", \"pos\"")),
+        err.to_string().contains("`id`, `pos`, `tag`, `hist`"),
         "{err}"
     );
     assert!(matches!(
         a.field("id").unwrap().field("x"),
-        Err(Error::Field { .. })
+        Err(Error::Field {
+            problem: FieldProblem::NotARecord { dtype },
+            ..
+        }) if dtype == "'<u4'"
     ));
 }
 

@@ -25,7 +25,7 @@ fn create_refuses_to_clobber_a_non_empty_file() {
     std::fs::write(&path, b"precious").unwrap();
     let err = LogWriter::<Rec>::create(&path, Some(HEADER)).unwrap_err();
     assert!(
-        matches!(&err, Error::Mode { path: p, .. } if p == &path),
+        matches!(&err, Error::FileNotEmpty { path: p, file_len: 8 } if p == &path),
         "{err:?}"
     );
     let msg = err.to_string();

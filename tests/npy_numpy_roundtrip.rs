@@ -453,12 +453,12 @@ fn value_bytes(dtype: &Dtype) -> Vec<ByteKind> {
     fn mark(dtype: &Dtype, at: usize, out: &mut [ByteKind]) {
         match dtype {
             Dtype::Scalar(s) => {
-                let kind = if s.kind == Kind::Bool {
+                let kind = if s.kind() == Kind::Bool {
                     ByteKind::Bool
                 } else {
                     ByteKind::Data
                 };
-                out[at..at + s.size].fill(kind);
+                out[at..at + s.size()].fill(kind);
             }
             Dtype::Subarray(base, shape) => {
                 let n: usize = shape.iter().product();
@@ -471,6 +471,7 @@ fn value_bytes(dtype: &Dtype) -> Vec<ByteKind> {
                     mark(&f.dtype, at + f.offset, out);
                 }
             }
+            other => panic!("no byte pattern for dtype {other}"),
         }
     }
     mark(dtype, 0, &mut out);

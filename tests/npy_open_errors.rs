@@ -252,9 +252,14 @@ fn bad_create_and_write_requests_leave_existing_files_alone() {
 
     let err = npy::write_shaped(&path, &[1u32, 2, 3], &[2, 2], Order::C).unwrap_err();
     assert!(
-        matches!(&err, Error::Mode { message, .. }
-            if message.contains("[2, 2]") && message.contains("the 3 elements")),
-        "{err}"
+        matches!(&err, Error::LengthMismatch { path: p, shape, len: 3 }
+            if p == &path && shape == &[2, 2]),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("[2, 2] holds 4 elements") && text.contains("the 3 elements"),
+        "{text}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }

@@ -83,7 +83,7 @@ impl<T: Element> LogWriter<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::Mode`] when the file exists and is not empty; [`Error::ZeroSizedElement`];
+    /// [`Error::FileNotEmpty`] when the file exists and is not empty; [`Error::ZeroSizedElement`];
     /// [`Error::Misaligned`] when the header length is not a multiple of `align_of::<T>()`
     /// (readers could not map the records); [`Error::Io`].
     pub fn create(path: impl AsRef<Path>, header: Option<&[u8]>) -> Result<LogWriter<T>> {
@@ -117,13 +117,10 @@ impl<T: Element> LogWriter<T> {
         let len = file_len(&file, path)?;
         if len > 0 {
             if !truncate {
-                return Err(Error::mode(
-                    path,
-                    format_args!(
-                        "refusing to create a log over an existing {len}-byte file; append to it \
-                         with `LogWriter::open`, or replace it with `LogWriter::create_truncate`"
-                    ),
-                ));
+                return Err(Error::FileNotEmpty {
+                    path: path.to_path_buf(),
+                    file_len: len,
+                });
             }
             file.set_len(0)
                 .map_err(|e| Error::io("truncate", path, e))?;

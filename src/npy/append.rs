@@ -5,8 +5,9 @@ use std::path::Path;
 use crate::dtype::Dtype;
 use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
+use crate::npy::file::open_npy;
 use crate::npy::header::{rewrite_shape, DEFAULT_MAX_HEADER_LEN};
-use crate::npy::open::{check_dtype_of, open_npy};
+use crate::npy::mismatch::check_dtype_of;
 use crate::pio::{read_exact_at, write_all_at};
 use crate::shape::element_count;
 
@@ -48,8 +49,9 @@ use crate::shape::element_count;
 ///
 /// # Errors
 ///
-/// [`Error::DtypeMismatch`] when the file does not hold `T`; [`Error::Mode`] for a 0-d
-/// array, a Fortran-order array of rank ≥ 2, or records that are not whole rows;
+/// [`Error::DtypeMismatch`] when the file does not hold `T`; [`Error::NotAppendable`] for a
+/// 0-d array, a Fortran-order array of rank ≥ 2, or rows that hold no elements;
+/// [`Error::PartialRows`] for records that are not whole rows;
 /// [`Error::HeaderFull`] when the new shape does not fit in the header's spare room (files
 /// written without growth room, by older numpy or by other tools, can run out; then
 /// rewrite the file); [`Error::FileTooShort`] when the file's data is shorter than its shape;
@@ -75,18 +77,19 @@ pub(crate) fn append_impl(
     let (file, header) = open_npy(path, true, max_header_len)?;
     check_dtype_of(path, &dtype, &header.dtype)?;
     let shape = &header.shape;
-    let refuse = |message: String| Err(Error::mode(path, message));
+    let not_appendable = || {
+        Err(Error::NotAppendable {
+            path: path.to_path_buf(),
+            shape: shape.clone(),
+            fortran_order: header.fortran_order,
+            records: count,
+        })
+    };
     let Some((&rows, row_shape)) = shape.split_first() else {
-        return refuse(
-            "cannot append to a 0-d array (shape ()); save the data as a 1-D array".into(),
-        );
+        return not_appendable();
     };
     if header.fortran_order && shape.len() > 1 {
-        return refuse(format!(
-            "cannot append to a Fortran-order array of shape {shape:?}: new rows would \
-             interleave with the existing columns; rewrite it in C order (numpy: \
-             `np.save(path, np.ascontiguousarray(a))`) to append rows"
-        ));
+        return not_appendable();
     }
     let overflow = |shape: Vec<usize>| Error::ShapeOverflow {
         path: path.to_path_buf(),
@@ -97,17 +100,14 @@ pub(crate) fn append_impl(
     let row_len = element_count(row_shape).ok_or_else(|| overflow(shape.clone()))?;
     let new_rows = match (row_len, count) {
         (_, 0) => return Ok(shape.clone()),
-        (0, _) => {
-            return refuse(format!(
-                "rows of shape {row_shape:?} hold no elements, so {count} records cannot be \
-                 appended to an array of shape {shape:?}"
-            ))
-        }
+        (0, _) => return not_appendable(),
         (r, n) if n % r != 0 => {
-            return refuse(format!(
-                "{n} records are not whole rows of {r} elements (the array has shape \
-                 {shape:?}); append a multiple of {r}"
-            ))
+            return Err(Error::PartialRows {
+                path: path.to_path_buf(),
+                shape: shape.clone(),
+                records: n,
+                row_len: r,
+            })
         }
         (r, n) => rows.checked_add(n / r),
     };

@@ -9,8 +9,8 @@ use crate::dtype::Dtype;
 use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
 use crate::map::MemmapMut;
+use crate::npy::file::header_error;
 use crate::npy::header::{rewrite_shape, write_header};
-use crate::npy::open::header_error;
 use crate::options::Options;
 use crate::shape::{element_count, Order};
 
@@ -100,7 +100,7 @@ pub fn write<T: Element>(path: impl AsRef<Path>, data: &[T]) -> Result<()> {
 ///
 /// # Errors
 ///
-/// [`Error::Mode`] when `data.len()` is not the product of `shape`;
+/// [`Error::LengthMismatch`] when `data.len()` is not the product of `shape`;
 /// [`Error::ShapeOverflow`]; [`Error::Header`] when no header can describe the dtype; I/O
 /// errors.
 pub fn write_shaped<T: Element>(
@@ -111,14 +111,11 @@ pub fn write_shaped<T: Element>(
 ) -> Result<()> {
     let path = path.as_ref();
     if element_count(shape) != Some(data.len()) {
-        return Err(Error::mode(
-            path,
-            format_args!(
-                "shape {shape:?} does not hold the {} elements given; pass a shape whose \
-                 product is the number of elements",
-                data.len()
-            ),
-        ));
+        return Err(Error::LengthMismatch {
+            path: path.to_path_buf(),
+            shape: shape.to_vec(),
+            len: data.len(),
+        });
     }
     let fortran = order == Order::F && !is_c_contiguous_too(shape);
     let header = header_for::<T>(path, shape, fortran)?;

@@ -37,8 +37,11 @@
 //! element type's ([`Error::DtypeMismatch`](crate::Error::DtypeMismatch), with the first
 //! difference); data shorter than the header's shape
 //! ([`Error::FileTooShort`](crate::Error::FileTooShort)); a shape whose byte size overflows
-//! ([`Error::ShapeOverflow`](crate::Error::ShapeOverflow)); an append that the file's order,
-//! rank or header room cannot take ([`Error::Mode`](crate::Error::Mode),
+//! ([`Error::ShapeOverflow`](crate::Error::ShapeOverflow)); elements that do not fill the
+//! shape given to [`write_shaped`] ([`Error::LengthMismatch`](crate::Error::LengthMismatch));
+//! an append that the file's order, rank, row size or header room cannot take
+//! ([`Error::NotAppendable`](crate::Error::NotAppendable),
+//! [`Error::PartialRows`](crate::Error::PartialRows),
 //! [`Error::HeaderFull`](crate::Error::HeaderFull)).
 //!
 //! [`DynArray::open`]: crate::DynArray::open
@@ -47,8 +50,10 @@
 mod append;
 mod create;
 mod descr;
+mod file;
 mod header;
 mod literal;
+mod mismatch;
 mod open;
 
 pub use append::append;
@@ -60,4 +65,5 @@ pub use header::{
 };
 pub use open::{open, open_copy, open_mut, read, NpyOptions};
 
-pub(crate) use open::{check_dtype_of, header_error, open_npy, order_of};
+pub(crate) use file::{header_error, open_npy, order_of};
+pub(crate) use mismatch::check_dtype_of;

@@ -1,17 +1,18 @@
 //! Opening `.npy` files as maps of `T` (modes `r`, `r+`, `c`) or reading them into memory.
 
-use std::fs::{File, OpenOptions};
 use std::path::Path;
 
 use crate::array::Array;
-use crate::dtype::{Dtype, Scalar};
 use crate::dynamic::DynArray;
 use crate::element::Element;
-use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::Error;
+use crate::error::Result;
 use crate::map::{Memmap, MemmapMut};
-use crate::npy::header::{read_header, Header, HeaderError, DEFAULT_MAX_HEADER_LEN};
+use crate::npy::file::{open_npy, order_of};
+use crate::npy::header::{Header, DEFAULT_MAX_HEADER_LEN};
+use crate::npy::mismatch::check_dtype_of;
 use crate::options::{Options, Shaped};
-use crate::shape::Order;
 
 /// How to open `.npy` files: today, the cap on the header length.
 ///
@@ -80,7 +81,7 @@ impl NpyOptions {
         let (file, header) = open_npy(path, false, self.max_header_len)?;
         check_dtype::<T>(path, &header)?;
         // SAFETY: the caller upholds `Options#safety` for this file.
-        unsafe { map_options::<T>(&header).open_file_named(&file, path) }
+        unsafe { map_options::<T>(&header).open_owned_named(file, path) }
     }
 
     /// Maps the data of a `.npy` file read-write as `T` (numpy's `mmap_mode='r+'`).
@@ -176,7 +177,7 @@ impl NpyOptions {
 /// Maps the data of a `.npy` file read-only as `T`, numpy's `np.load(path, mmap_mode='r')`.
 ///
 /// The header's dtype must equal `T::dtype()`; its shape and `fortran_order` become the map's
-/// shape and [`Order`]. Big-endian files are mapped with the byte-order types of
+/// shape and [`Order`](crate::Order). Big-endian files are mapped with the byte-order types of
 /// [`byteorder`](crate::byteorder), records with `#[derive(Record)]` structs.
 ///
 /// ```
@@ -261,29 +262,6 @@ pub fn read<T: Element>(path: impl AsRef<Path>) -> Result<Array<T>> {
     NpyOptions::new().read(path)
 }
 
-/// Opens `path` (for writing too if `write`) and parses its header.
-pub(crate) fn open_npy(path: &Path, write: bool, max_header_len: usize) -> Result<(File, Header)> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(write)
-        .open(path)
-        .map_err(|e| Error::io("open", path, e))?;
-    // One `read` for the prefix and a header of up to 4 KiB, instead of three; the file's
-    // position is not used afterwards (maps and copies address the data by offset).
-    let mut reader = std::io::BufReader::with_capacity(4096, &file);
-    let header = read_header(&mut reader, max_header_len).map_err(|e| header_error(path, e))?;
-    Ok((file, header))
-}
-
-/// The crate error for a header error found in `path`.
-pub(crate) fn header_error(path: &Path, e: HeaderError) -> Error {
-    Error::Header {
-        path: path.to_path_buf(),
-        at: e.at,
-        message: e.message,
-    }
-}
-
 /// The map options that put the header's shape and order at its data offset.
 fn map_options<T: Element>(header: &Header) -> Options<T, Shaped> {
     Options::<T>::new()
@@ -292,163 +270,7 @@ fn map_options<T: Element>(header: &Header) -> Options<T, Shaped> {
         .order(order_of(header))
 }
 
-/// The memory order a header describes.
-pub(crate) fn order_of(header: &Header) -> Order {
-    if header.fortran_order {
-        Order::F
-    } else {
-        Order::C
-    }
-}
-
 /// `Ok` if the file's dtype is `T`'s; else the mismatch error.
 fn check_dtype<T: Element>(path: &Path, header: &Header) -> Result<()> {
     check_dtype_of(path, &T::dtype(), &header.dtype)
-}
-
-pub(crate) fn check_dtype_of(path: &Path, expected: &Dtype, found: &Dtype) -> Result<()> {
-    if expected == found {
-        return Ok(());
-    }
-    Err(Error::DtypeMismatch {
-        path: path.to_path_buf(),
-        expected: expected.descr(),
-        found: found.descr(),
-        difference: dtype_difference(expected, found),
-    })
-}
-
-/// The first difference between two dtypes, in words: `field 'b': '<f8' vs '>f8'` (the
-/// element type's first, the file's second).
-pub(crate) fn dtype_difference(expected: &Dtype, found: &Dtype) -> String {
-    let mut context = Vec::new();
-    let what = difference_at(expected, found, &mut context);
-    if context.is_empty() {
-        what
-    } else {
-        format!("{}: {what}", context.join(", "))
-    }
-}
-
-fn difference_at(expected: &Dtype, found: &Dtype, context: &mut Vec<String>) -> String {
-    match (expected, found) {
-        (Dtype::Scalar(a), Dtype::Scalar(b)) => scalar_difference(a, b),
-        (Dtype::Subarray(a, sa), Dtype::Subarray(b, sb)) => {
-            if sa != sb {
-                format!("subarray shape {sa:?} vs {sb:?}")
-            } else {
-                context.push("subarray item".to_string());
-                difference_at(a, b, context)
-            }
-        }
-        (Dtype::Record(a), Dtype::Record(b)) => {
-            for (fa, fb) in a.fields.iter().zip(&b.fields) {
-                if fa.name != fb.name {
-                    return format!("field name {:?} vs {:?}", fa.name, fb.name);
-                }
-                context.push(format!("field {:?}", fa.name));
-                if fa.offset != fb.offset {
-                    return format!("offset {} vs {}", fa.offset, fb.offset);
-                }
-                if fa.title != fb.title {
-                    return format!("title {:?} vs {:?}", fa.title, fb.title);
-                }
-                if fa.dtype != fb.dtype {
-                    return difference_at(&fa.dtype, &fb.dtype, context);
-                }
-                context.pop();
-            }
-            if a.fields.len() != b.fields.len() {
-                let names = |r: &crate::dtype::RecordDtype| -> Vec<String> {
-                    r.fields.iter().map(|f| f.name.clone()).collect()
-                };
-                return format!("fields {:?} vs {:?}", names(a), names(b));
-            }
-            format!("itemsize {} vs {}", a.itemsize, b.itemsize)
-        }
-        (a, b) => format!("{} vs {}", a.descr(), b.descr()),
-    }
-}
-
-fn scalar_difference(a: &Scalar, b: &Scalar) -> String {
-    let (da, db) = (a.descr_str(), b.descr_str());
-    if a.kind == b.kind && a.size == b.size && a.order != b.order {
-        format!("byte order '{da}' vs '{db}'")
-    } else {
-        format!("'{da}' vs '{db}'")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dtype::{ByteOrder, Field, Kind, RecordDtype};
-
-    fn f8(order: ByteOrder) -> Dtype {
-        Dtype::scalar(Kind::Float, order, 8)
-    }
-
-    fn record(fields: &[(&str, usize, Dtype)], itemsize: usize) -> Dtype {
-        Dtype::Record(RecordDtype {
-            fields: fields
-                .iter()
-                .map(|(name, offset, dtype)| Field {
-                    name: (*name).to_string(),
-                    title: None,
-                    offset: *offset,
-                    dtype: dtype.clone(),
-                })
-                .collect(),
-            itemsize,
-        })
-    }
-
-    #[test]
-    fn differences_in_words() {
-        let i4 = Dtype::scalar(Kind::Int, ByteOrder::Little, 4);
-        let le = f8(ByteOrder::Little);
-        let be = f8(ByteOrder::Big);
-        let table = [
-            (le.clone(), be.clone(), "byte order '<f8' vs '>f8'"),
-            (le.clone(), i4.clone(), "'<f8' vs '<i4'"),
-            (
-                record(&[("a", 0, i4.clone()), ("b", 4, le.clone())], 12),
-                record(&[("a", 0, i4.clone()), ("b", 4, be.clone())], 12),
-                "field \"b\": byte order '<f8' vs '>f8'",
-            ),
-            (
-                record(&[("a", 0, i4.clone())], 4),
-                record(&[("x", 0, i4.clone())], 4),
-                "field name \"a\" vs \"x\"",
-            ),
-            (
-                record(&[("a", 0, i4.clone())], 4),
-                record(&[("a", 0, i4.clone())], 8),
-                "itemsize 4 vs 8",
-            ),
-            (
-                record(&[("a", 0, i4.clone())], 12),
-                record(&[("a", 0, i4.clone()), ("b", 4, le.clone())], 12),
-                "fields [\"a\"] vs [\"a\", \"b\"]",
-            ),
-            (
-                record(&[("p", 0, record(&[("x", 0, le.clone())], 8))], 8),
-                record(&[("p", 0, record(&[("x", 0, be.clone())], 8))], 8),
-                "field \"p\", field \"x\": byte order '<f8' vs '>f8'",
-            ),
-            (
-                Dtype::subarray(i4.clone(), &[3]),
-                Dtype::subarray(i4.clone(), &[2]),
-                "subarray shape [3] vs [2]",
-            ),
-            (
-                le.clone(),
-                Dtype::subarray(le.clone(), &[2]),
-                "'<f8' vs ('<f8', (2,))",
-            ),
-        ];
-        for (a, b, want) in table {
-            assert_eq!(dtype_difference(&a, &b), want);
-        }
-    }
 }

@@ -7,80 +7,27 @@
 //! flush (the kernel writes dirty pages of a shared map back on its own; call
 //! [`MemmapMut::flush`] for durability).
 
+mod advice;
+mod backing;
+mod engine;
+mod mode;
+
 use std::fmt;
+use std::fs::File;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut, Range};
 use std::path::{Path, PathBuf};
-use std::ptr::NonNull;
+
+pub use advice::Advice;
+pub(crate) use backing::Backing;
+use engine::Mapped;
+pub(crate) use engine::{describe, ElementInfo, Request, Source};
+pub use mode::{Mode, ParseModeError};
 
 use crate::dtype::Dtype;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::options::{Advice, Mode};
 use crate::shape::{linear_index, strides, Order};
-
-/// The memory behind a map.
-pub(crate) enum Backing {
-    /// A zero-byte array: nothing is mapped.
-    Empty,
-    /// A read-only shared map (`r`).
-    ReadOnly(memmap2::Mmap),
-    /// A writable map, shared (`r+`, `w+`) or private (`c`).
-    Writable(memmap2::MmapMut),
-}
-
-impl Backing {
-    /// The address of the first byte, for the alignment check.
-    pub(crate) fn addr(&self) -> usize {
-        match self {
-            Backing::Empty => 0,
-            Backing::ReadOnly(m) => m.as_ptr() as usize,
-            Backing::Writable(m) => m.as_ptr() as usize,
-        }
-    }
-
-    pub(crate) fn advise(&self, advice: Advice) -> std::io::Result<()> {
-        #[cfg(unix)]
-        match self {
-            Backing::Empty => Ok(()),
-            Backing::ReadOnly(m) => m.advise(advice.to_memmap2()),
-            Backing::Writable(m) => m.advise(advice.to_memmap2()),
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = advice;
-            Ok(())
-        }
-    }
-
-    /// The mapped bytes.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        match self {
-            Backing::Empty => &[],
-            Backing::ReadOnly(m) => m,
-            Backing::Writable(m) => m,
-        }
-    }
-
-    /// A pointer to `len` elements of `T`: the map's start, or a dangling aligned pointer
-    /// when nothing is mapped (then `len * size_of::<T>() == 0`).
-    fn ptr<T>(&self) -> *const T {
-        match self {
-            Backing::Empty => NonNull::<T>::dangling().as_ptr(),
-            Backing::ReadOnly(m) => m.as_ptr().cast(),
-            Backing::Writable(m) => m.as_ptr().cast(),
-        }
-    }
-
-    fn ptr_mut<T>(&mut self) -> *mut T {
-        match self {
-            Backing::Writable(m) => m.as_mut_ptr().cast(),
-            // Read-only backings never reach a `MemmapMut`; for `Empty` the pointer is never
-            // written through (the slice has no bytes).
-            Backing::Empty | Backing::ReadOnly(_) => NonNull::<T>::dangling().as_ptr(),
-        }
-    }
-}
 
 /// What a map knows about itself besides its memory.
 #[derive(Clone, Debug)]
@@ -120,6 +67,7 @@ impl Meta {
 pub struct Memmap<T> {
     backing: Backing,
     meta: Meta,
+    file: File,
     _element: PhantomData<T>,
 }
 
@@ -131,16 +79,18 @@ pub struct Memmap<T> {
 pub struct MemmapMut<T> {
     backing: Backing,
     meta: Meta,
+    file: File,
     _element: PhantomData<T>,
 }
 
 macro_rules! shared_accessors {
     ($ty:ident) => {
         impl<T: Element> $ty<T> {
-            pub(crate) fn from_parts(backing: Backing, meta: Meta) -> Self {
+            fn from_mapped(mapped: Mapped) -> Self {
                 $ty {
-                    backing,
-                    meta,
+                    backing: mapped.backing,
+                    meta: mapped.meta,
+                    file: mapped.file,
                     _element: PhantomData,
                 }
             }
@@ -227,7 +177,60 @@ macro_rules! shared_accessors {
                 self.backing.bytes()
             }
 
-            /// Gives the kernel a paging hint for the whole map (`madvise`).
+            /// Checks that the file still holds every byte of the array, with one `fstat`:
+            /// after another process truncated the file, this map keeps its old length, and
+            /// touching a page past the new end of the file kills the process with `SIGBUS`
+            /// (see the [safety contract](crate::Options#safety)).
+            ///
+            /// It is a check, not a guard: the file can shrink right after it returns `Ok`.
+            /// Use it where a truncation is possible but not expected (before a scan, after a
+            /// long pause), and keep the promise of the contract. For this check the map keeps
+            /// the file open: one descriptor per map, taken over from the path it opened, or a
+            /// duplicate (`dup`) of the `File` it was given; it is closed when the map drops.
+            /// An empty array maps no bytes, so it only fails when the file was cut below its
+            /// offset. (Windows refuses to shrink a file below a mapped view, so there the
+            /// check finds nothing unless the map is empty.)
+            ///
+            /// ```
+            /// use typed_memmap::{Error, Options};
+            /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+            /// let dir = tempfile::tempdir()?;
+            /// let path = dir.path().join("data.u32");
+            /// std::fs::write(&path, [0u8; 16])?;
+            /// // SAFETY: the file is truncated below, but the map is not touched after that.
+            /// let map = unsafe { Options::<u32>::new().open(&path)? };
+            /// map.check_len()?;
+            /// std::fs::OpenOptions::new().write(true).open(&path)?.set_len(6)?;
+            /// let err = map.check_len().unwrap_err();
+            /// assert!(matches!(err, Error::Truncated { file_len: 6, mapped_end: 16, .. }));
+            /// # Ok(()) }
+            /// ```
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Truncated`] when the file is now shorter than the map's
+            /// `offset + nbytes`; [`Error::Io`] when the `fstat` fails.
+            pub fn check_len(&self) -> Result<()> {
+                let file_len = self
+                    .file
+                    .metadata()
+                    .map_err(|e| Error::io("stat", &self.meta.path, e))?
+                    .len();
+                // No overflow: `offset + nbytes` was checked when the map was made.
+                let mapped_end = self.meta.offset + self.nbytes() as u64;
+                if file_len < mapped_end {
+                    return Err(Error::Truncated {
+                        path: self.meta.path.clone(),
+                        offset: self.meta.offset,
+                        mapped_end,
+                        file_len,
+                    });
+                }
+                Ok(())
+            }
+
+            /// Gives the kernel a paging hint for the whole map (`madvise`). A no-op that
+            /// succeeds where the platform has no hints (Windows; see [`Advice`]).
             ///
             /// # Errors
             ///
@@ -291,7 +294,38 @@ macro_rules! shared_accessors {
 shared_accessors!(Memmap);
 shared_accessors!(MemmapMut);
 
+impl<T: Element> Memmap<T> {
+    /// Maps `source` read-only as `T` (mode `r`): the typed entry point of the engine.
+    ///
+    /// # Safety
+    ///
+    /// The caller upholds [`Options#safety`](crate::Options#safety) for the file.
+    pub(crate) unsafe fn map(request: &Request<'_>, source: Source<'_>) -> Result<Self> {
+        // SAFETY: the contract is forwarded from the caller; the mapping is made for `T` and
+        // in mode `r`, and becomes a read-only map of `T`.
+        let mapped = unsafe { request.map(ElementInfo::of::<T>(), source, Mode::ReadOnly) }?;
+        Ok(Memmap::from_mapped(mapped))
+    }
+}
+
 impl<T: Element> MemmapMut<T> {
+    /// Maps `source` as `T` in a writable `mode`: the typed entry point of the engine.
+    ///
+    /// # Safety
+    ///
+    /// The caller upholds [`Options#safety`](crate::Options#safety) for the file, and `mode`
+    /// is not [`Mode::ReadOnly`] (a read-only map cannot be written through).
+    pub(crate) unsafe fn map(
+        request: &Request<'_>,
+        source: Source<'_>,
+        mode: Mode,
+    ) -> Result<Self> {
+        // SAFETY: the contract is forwarded from the caller; the mapping is made for `T`, and
+        // in a writable mode (caller), so its backing is `Writable` or `Empty`.
+        let mapped = unsafe { request.map(ElementInfo::of::<T>(), source, mode) }?;
+        Ok(MemmapMut::from_mapped(mapped))
+    }
+
     /// The elements in memory order, writable.
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         let len = self.meta.len();
@@ -318,12 +352,7 @@ impl<T: Element> MemmapMut<T> {
     ///
     /// [`Error::Io`] when the kernel reports a write-back failure.
     pub fn flush(&self) -> Result<()> {
-        match (&self.backing, self.meta.mode) {
-            (_, Mode::CopyOnWrite) | (Backing::Empty, _) | (Backing::ReadOnly(_), _) => Ok(()),
-            (Backing::Writable(m), _) => m
-                .flush()
-                .map_err(|e| Error::io("flush", &self.meta.path, e)),
-        }
+        self.write_back(memmap2::MmapMut::flush)
     }
 
     /// Starts writing every dirty page back without waiting (`msync(MS_ASYNC)`).
@@ -332,37 +361,41 @@ impl<T: Element> MemmapMut<T> {
     ///
     /// [`Error::Io`] when the kernel refuses.
     pub fn flush_async(&self) -> Result<()> {
-        match (&self.backing, self.meta.mode) {
-            (_, Mode::CopyOnWrite) | (Backing::Empty, _) | (Backing::ReadOnly(_), _) => Ok(()),
-            (Backing::Writable(m), _) => m
-                .flush_async()
-                .map_err(|e| Error::io("flush", &self.meta.path, e)),
-        }
+        self.write_back(memmap2::MmapMut::flush_async)
     }
 
     /// Writes the pages holding the elements `range` (positions in memory order) and waits.
     ///
     /// # Errors
     ///
-    /// [`Error::Mode`] if the range is out of bounds; [`Error::Io`] on a write-back failure.
+    /// [`Error::FlushRange`] if the range is out of bounds; [`Error::Io`] on a write-back
+    /// failure.
     pub fn flush_range(&self, range: Range<usize>) -> Result<()> {
         let len = self.meta.len();
         if range.start > range.end || range.end > len {
-            return Err(Error::mode(
-                &self.meta.path,
-                format_args!(
-                    "flush range {}..{} is not within the array's {len} elements; give a \
-                     range of element positions inside 0..{len}",
-                    range.start, range.end
-                ),
-            ));
+            return Err(Error::FlushRange {
+                path: self.meta.path.clone(),
+                start: range.start,
+                end: range.end,
+                len,
+            });
         }
         let size = core::mem::size_of::<T>();
+        let (start, bytes) = (range.start * size, (range.end - range.start) * size);
+        self.write_back(|m| m.flush_range(start, bytes))
+    }
+
+    /// Runs `sync` on the map where writing back means something: not for copy-on-write maps
+    /// (their file never changes) nor for empty ones (nothing is mapped).
+    fn write_back(
+        &self,
+        sync: impl FnOnce(&memmap2::MmapMut) -> std::io::Result<()>,
+    ) -> Result<()> {
         match (&self.backing, self.meta.mode) {
             (_, Mode::CopyOnWrite) | (Backing::Empty, _) | (Backing::ReadOnly(_), _) => Ok(()),
-            (Backing::Writable(m), _) => m
-                .flush_range(range.start * size, (range.end - range.start) * size)
-                .map_err(|e| Error::io("flush", &self.meta.path, e)),
+            (Backing::Writable(m), _) => {
+                sync(m).map_err(|e| Error::io("flush", &self.meta.path, e))
+            }
         }
     }
 }
