@@ -538,7 +538,7 @@ impl Request<'_> {
     /// The checks that need no file: alignment, and with an explicit shape, overflow. They run
     /// before anything is opened, created or truncated.
     pub(crate) fn check_before_open(&self, path: &Path, mode: Mode) -> Result<()> {
-        if self.offset % self.elem.align as u64 != 0 {
+        if !self.offset.is_multiple_of(self.elem.align as u64) {
             return Err(Error::Misaligned {
                 path: path.to_path_buf(),
                 offset: self.offset,

@@ -80,7 +80,7 @@ fn peak_of<R>(f: impl FnOnce() -> R) -> (R, usize) {
 fn npy_v2(text: &str) -> Vec<u8> {
     let mut out = b"\x93NUMPY\x02\x00\0\0\0\0".to_vec();
     out.extend_from_slice(text.as_bytes());
-    while (out.len() + 1) % 64 != 0 {
+    while !(out.len() + 1).is_multiple_of(64) {
         out.push(b' ');
     }
     out.push(b'\n');

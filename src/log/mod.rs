@@ -209,7 +209,7 @@ pub(crate) fn check_layout<T>(path: &Path, header_len: u64) -> Result<()> {
             type_name: core::any::type_name::<T>(),
         });
     }
-    if header_len % align as u64 != 0 {
+    if !header_len.is_multiple_of(align as u64) {
         return Err(Error::Misaligned {
             path: path.to_path_buf(),
             offset: header_len,
