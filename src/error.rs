@@ -206,7 +206,7 @@ pub enum Error {
         path: PathBuf,
     },
 
-    /// The log file changed length under a [`LogWriter`]: someone else appended to it or
+    /// The log file changed length under a [`LogWriter`](crate::LogWriter): someone else appended to it or
     /// truncated it, so writing at the end of this writer's records would overwrite theirs
     /// or leave a gap. Nothing was written.
     ForeignWrite {
