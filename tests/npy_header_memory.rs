@@ -4,7 +4,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use typed_memmap::npy::{parse_header, read_header, HeaderError, DEFAULT_MAX_HEADER_LEN};
 
@@ -63,8 +63,13 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// One measurement at a time: the counters are global.
+/// One test at a time, inputs included: the counters are global, and a test building its
+/// input while another measures would count in the other's peak.
 static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Runs `f` and returns its result and the peak of the bytes it allocated on top of what
 /// was allocated before.
@@ -106,9 +111,8 @@ fn repeated(item: &str, room: usize) -> String {
 }
 
 /// Parses `bytes` with both entry points and returns the larger peak; asserts it is at most
-/// 4 bytes per header byte plus 1 MiB.
+/// 4 bytes per header byte plus 1 MiB. The caller holds [`serial`].
 fn assert_bounded(case: &str, bytes: &[u8]) -> Result<(), HeaderError> {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let header_len = bytes.len();
     let budget = 4 * header_len + (1 << 20);
     let (parsed, peak_parse) = peak_of(|| parse_header(bytes, DEFAULT_MAX_HEADER_LEN).map(drop));
@@ -135,6 +139,7 @@ const FIXED: &str = "'descr': '<f8', 'fortran_order': False, 'shape': ()";
 
 #[test]
 fn an_unknown_key_holding_a_huge_set_is_refused_cheaply() {
+    let _serial = serial();
     let text = format!("{{{FIXED}, 'x': {{{}}}}}", repeated("0", ROOM));
     let bytes = npy_v2(&text);
     let e = assert_bounded("unknown key, set of zeros", &bytes).unwrap_err();
@@ -149,6 +154,7 @@ fn an_unknown_key_holding_a_huge_set_is_refused_cheaply() {
 
 #[test]
 fn a_shape_of_millions_of_dimensions_is_refused_cheaply() {
+    let _serial = serial();
     let text = format!(
         "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}",
         repeated("0", ROOM)
@@ -167,6 +173,7 @@ fn a_shape_of_millions_of_dimensions_is_refused_cheaply() {
 
 #[test]
 fn a_record_of_800k_fields_is_refused_cheaply() {
+    let _serial = serial();
     // What `np.save` writes for a record of 838k `<f8` fields: 20 header bytes per field.
     let room = ROOM - 64;
     let n = room / 20;
@@ -191,6 +198,7 @@ fn a_record_of_800k_fields_is_refused_cheaply() {
 
 #[test]
 fn a_big_valid_record_still_parses() {
+    let _serial = serial();
     // 50 000 fields: a 1 MB header, far over numpy's default `max_header_size` of 10000,
     // but numpy writes and (with the size raised) reads it.
     let n = 50_000;
@@ -200,7 +208,6 @@ fn a_big_valid_record_still_parses() {
         fields.join(", ")
     );
     let bytes = npy_v2(&text);
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let (h, peak) = peak_of(|| parse_header(&bytes, DEFAULT_MAX_HEADER_LEN).unwrap());
     assert_eq!(h.shape, [3]);
     assert_eq!(h.dtype.itemsize(), 8 * n);
@@ -217,6 +224,7 @@ fn a_big_valid_record_still_parses() {
 
 #[test]
 fn a_dict_of_a_million_repeated_keys_is_refused_cheaply() {
+    let _serial = serial();
     // Python keeps the last of repeated keys, and so do we, up to 64 entries.
     let text = format!("{{{}}}", repeated("'shape': ()", ROOM));
     let bytes = npy_v2(&text);
