@@ -131,16 +131,10 @@ impl<T: Element> LogWriter<T> {
     fn create_impl(path: &Path, header: &[u8], truncate: bool) -> Result<LogWriter<T>> {
         let header_len = header.len() as u64;
         check_layout::<T>(path, header_len)?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|e| Error::io("create", path, e))?;
-        // Before anything is checked or truncated: a live writer's file is left alone.
-        lock(&file, path)?;
-        let len = file_len(&file, path)?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false);
+        // Locked before anything is checked or truncated: a live writer's file is left alone.
+        let (file, len) = open_locked(&options, path, "create")?;
         if len > 0 {
             if !truncate {
                 return Err(Error::mode(
@@ -190,13 +184,7 @@ impl<T: Element> LogWriter<T> {
     fn open_impl(path: &Path, header: &LogHeader) -> Result<LogWriter<T>> {
         let header_len = header.byte_len();
         check_layout::<T>(path, header_len)?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(|e| Error::io("open", path, e))?;
-        lock(&file, path)?;
-        let len = file_len(&file, path)?;
+        let (file, len) = open_locked(&OpenOptions::new(), path, "open")?;
         if len < header_len {
             return Err(header.too_short(path, len));
         }
@@ -469,6 +457,20 @@ impl<T: Element> fmt::Debug for LogWriter<T> {
             .field("torn_tail_bytes", &self.torn)
             .finish()
     }
+}
+
+/// Opens `path` for reading and writing with `options`, takes the writer lock, and returns
+/// the file and its length.
+fn open_locked(options: &OpenOptions, path: &Path, op: &'static str) -> Result<(File, u64)> {
+    let file = options
+        .clone()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(op, path, e))?;
+    lock(&file, path)?;
+    let len = file_len(&file, path)?;
+    Ok((file, len))
 }
 
 /// Takes the file's advisory writer lock (`flock` on Unix, `LockFileEx` on Windows), held
