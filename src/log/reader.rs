@@ -531,17 +531,24 @@ impl<T: Element> fmt::Display for RecordLog<T> {
 
 /// How [`RecordLog::follow`] waits: the poll interval and an optional idle timeout.
 ///
+/// Built with the methods of the same names; the fields are public to read (the struct is
+/// `#[non_exhaustive]`, so it is made with [`Follow::new`], not a literal, and can gain
+/// settings without breaking callers).
+///
 /// ```
 /// use std::time::Duration;
 /// use typed_memmap::Follow;
 /// let how = Follow::new().poll_interval(Duration::from_millis(5));
-/// assert_eq!(how.get_poll_interval(), Duration::from_millis(5));
-/// assert_eq!(how.get_idle_timeout(), None);
+/// assert_eq!(how.poll_interval, Duration::from_millis(5));
+/// assert_eq!(how.idle_timeout, None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Follow {
-    poll_interval: Duration,
-    idle_timeout: Option<Duration>,
+    /// The pause between two looks at an unchanged file (default 50 ms).
+    pub poll_interval: Duration,
+    /// Stop once no record arrived for this long (default: never).
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Default for Follow {
@@ -569,16 +576,6 @@ impl Follow {
     pub fn idle_timeout(mut self, timeout: Duration) -> Follow {
         self.idle_timeout = Some(timeout);
         self
-    }
-
-    /// The pause between two looks.
-    pub fn get_poll_interval(&self) -> Duration {
-        self.poll_interval
-    }
-
-    /// The idle timeout, if any.
-    pub fn get_idle_timeout(&self) -> Option<Duration> {
-        self.idle_timeout
     }
 }
 
