@@ -444,6 +444,12 @@ impl<T: Element> MemmapMut<T> {
         flushed
     }
 
+    /// The file the map keeps open, for crate code that writes outside the mapped bytes (the
+    /// `.npy` appender rewrites the header).
+    pub(crate) fn file(&self) -> &File {
+        &self.file
+    }
+
     /// The length along axis 0 (the number of elements of a 1-D array) that
     /// [`resize`](MemmapMut::resize) can reach without touching the file or the mapping: the
     /// length plus what [`reserve`](MemmapMut::reserve) added. `usize::MAX` when a row holds no
