@@ -450,6 +450,14 @@ impl<T: Element> MemmapMut<T> {
         &self.file
     }
 
+    /// Faults in the pages of the elements `range` for writing ahead of a large copy into
+    /// them (a hint; see `Backing::prefault_write`). `range` lies within the array.
+    pub(crate) fn prefault_write(&self, range: Range<usize>) {
+        let size = core::mem::size_of::<T>();
+        self.backing
+            .prefault_write(range.start * size, (range.end - range.start) * size);
+    }
+
     /// The length along axis 0 (the number of elements of a 1-D array) that
     /// [`resize`](MemmapMut::resize) can reach without touching the file or the mapping: the
     /// length plus what [`reserve`](MemmapMut::reserve) added. `usize::MAX` when a row holds no
