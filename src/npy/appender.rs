@@ -16,7 +16,7 @@ use crate::shape::{element_count, Order};
 /// `ftruncate` and one `mremap` each) every few records.
 const MIN_GROWTH_BYTES: usize = 64 << 10;
 
-/// How far ahead of the records pages are faulted in, in bytes.
+/// How far ahead of the records pages are faulted in, at least, in bytes.
 const PREFAULT_BYTES: usize = 1 << 20;
 
 /// Appends records to a `.npy` file through a map that grows by doubling: numpy's
@@ -56,9 +56,11 @@ const PREFAULT_BYTES: usize = 1 << 20;
 ///
 /// # Crashes
 ///
-/// A crash of the process at any moment leaves a `.npy` file that `np.load` (with or without
-/// `mmap_mode`) and [`npy::open`](crate::npy::open) load, holding every record whose
-/// `append` returned before the last [`flush`](Appender::flush) returned (and possibly more):
+/// A crash of the process at any moment after the constructor returned (`create` truncates
+/// and then writes the header: a crash inside it can leave an empty file) leaves a `.npy` file
+/// that `np.load` (with or without `mmap_mode`) and [`npy::open`](crate::npy::open) load,
+/// holding every record whose `append` returned before the last [`flush`](Appender::flush)
+/// returned (and possibly more):
 ///
 /// - records are written into the shared map before the header claims them: `flush` writes
 ///   the header (one `pwrite` at offset 0) only after the records' bytes are in the page
@@ -255,11 +257,12 @@ impl<T: Element> Appender<T> {
         self.map.resize(new_len)?; // within the capacity: no system call
         let (start, end) = (len * self.row_len, new_len * self.row_len);
         if end > self.prefaulted {
-            // Pages are faulted in ahead, a megabyte or the whole append at a time, with one
-            // system call instead of one page fault per page: a third of the time of an
-            // append into fresh pages (benches/appender.rs). At most a megabyte of it is
-            // past the last record, and `finish` gives it back.
-            let chunk = (PREFAULT_BYTES / core::mem::size_of::<T>().max(1)).max(1);
+            // Pages are faulted in ahead, with one system call instead of one page fault per
+            // page (faults were a third of the time of appends into fresh pages,
+            // benches/appender.rs): the append, and beyond it a quarter of the data so far
+            // (at least a megabyte), so that the calls are few. What lies past the last
+            // record is zeros within the capacity, and `finish` gives it back.
+            let chunk = (PREFAULT_BYTES / core::mem::size_of::<T>().max(1)).max(end / 4);
             let capacity = self.map.capacity().saturating_mul(self.row_len);
             let upto = end.max(self.prefaulted.saturating_add(chunk)).min(capacity);
             self.map.prefault_write(self.prefaulted.max(start)..upto);
