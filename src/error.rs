@@ -22,7 +22,9 @@
 //!   over a non-empty file ([`Error::FileNotEmpty`]), an append the array cannot take
 //!   ([`Error::NotAppendable`], [`Error::PartialRows`]), a zero-sized element type with an
 //!   inferred length ([`Error::ZeroSizedElement`]), a field that is not there
-//!   ([`Error::Field`]);
+//!   ([`Error::Field`]); a resize that the array's order or rank
+//!   ([`Error::NotResizable`]) or a copy-on-write map ([`Error::ResizeCopyOnWrite`]) cannot
+//!   take;
 //! - **truncation**: a mapped file is now shorter than its map ([`Error::Truncated`], found by
 //!   `check_len`).
 //!
@@ -319,6 +321,33 @@ pub enum Error {
         record: Option<u64>,
         /// The length in bytes of the file found.
         file_len: u64,
+    },
+
+    // Growable maps and the `.npy` appender (issue 12: close, resize, `npy::Appender`).
+    /// [`MemmapMut::resize`](crate::MemmapMut::resize) or
+    /// [`reserve`](crate::MemmapMut::reserve) on an array that has no growth axis: a 0-d
+    /// array, or a Fortran-order array of rank 2 or more (its slowest axis is the last, and
+    /// growing it would move every element).
+    NotResizable {
+        /// The mapped file.
+        path: PathBuf,
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// The array's order.
+        order: crate::shape::Order,
+        /// The length along the growth axis that was asked for.
+        new_len: usize,
+    },
+
+    /// A copy-on-write map (mode `c`) was asked to change its length: its file never changes,
+    /// so it cannot grow or be cut.
+    ResizeCopyOnWrite {
+        /// The mapped file.
+        path: PathBuf,
+        /// The current length along axis 0.
+        len: usize,
+        /// The length that was asked for.
+        new_len: usize,
     },
 }
 
@@ -654,6 +683,26 @@ impl fmt::Display for Error {
                  needed, then open the path again to follow the new one",
                 path = path.display()
             ),
+            // Growable maps and the `.npy` appender (issue 12).
+            Error::NotResizable {
+                path,
+                shape,
+                order,
+                new_len,
+            } => write!(
+                f,
+                "cannot resize {path} to length {new_len}: its shape {shape:?} in {order} \
+                 order has no growth axis (only 1-D arrays and C-order arrays along axis 0 \
+                 grow); copy it into a new C-order array to grow it",
+                path = path.display()
+            ),
+            Error::ResizeCopyOnWrite { path, len, new_len } => write!(
+                f,
+                "cannot resize the copy-on-write map of {path} from length {len} to {new_len}: \
+                 mode `c` never changes the file; open it with `open_mut` (mode `r+`) to grow \
+                 or cut it",
+                path = path.display()
+            ),
         }
     }
 }
@@ -706,7 +755,10 @@ impl Error {
             | Error::FileNotEmpty { path, .. }
             | Error::NotAppendable { path, .. }
             | Error::PartialRows { path, .. }
-            | Error::Truncated { path, .. } => Some(path),
+            | Error::Truncated { path, .. }
+            // Growable maps and the `.npy` appender (issue 12).
+            | Error::NotResizable { path, .. }
+            | Error::ResizeCopyOnWrite { path, .. } => Some(path),
             Error::Field { path, .. } => path.as_deref(),
             // Hardening variants (header limits, log writers).
             Error::Locked { path }

@@ -305,6 +305,111 @@ impl Request<'_> {
     }
 }
 
+/// How [`resize_shared`] sizes the file: grow it to at least this length (zero-filled, a
+/// longer file is left alone), or cut it to exactly this length.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum FileEnd {
+    AtLeast(u64),
+    Exactly(u64),
+}
+
+/// Sizes `file` as `end` says and rebuilds the writable shared map `backing` so that it covers
+/// the `nbytes` bytes at `offset`: memmap2's `remap` (`mremap`) on Linux, where the kernel
+/// moves or extends the mapping in place; elsewhere the old view is unmapped before the file's
+/// length changes (Windows refuses to resize a file under a view) and a new one is made.
+///
+/// On error, `backing` is the old map, a map of `nbytes` bytes, or `Empty`: the caller
+/// shortens its shape to what is mapped.
+///
+/// # Safety
+///
+/// - The caller upholds `Options#safety` for the file;
+/// - no reference into the memory of `backing` is alive: the caller holds it through
+///   `&mut self` of its map;
+/// - `backing` is `Writable` or `Empty`, of a shared writable mode (`r+` or `w+`), and
+///   `offset` is the offset it was made with;
+/// - `end` is at least `offset + nbytes`.
+pub(crate) unsafe fn resize_shared(
+    backing: &mut Backing,
+    file: &File,
+    path: &Path,
+    offset: u64,
+    nbytes: usize,
+    end: FileEnd,
+    elem: ElementInfo,
+) -> Result<()> {
+    let in_place =
+        cfg!(target_os = "linux") && nbytes > 0 && matches!(backing, Backing::Writable(_));
+    if !in_place {
+        // Also on Linux when nothing is (or will be) mapped: then there is nothing to move.
+        *backing = Backing::Empty;
+    }
+    let set_len = |len: u64| file.set_len(len).map_err(|e| Error::io("resize", path, e));
+    match end {
+        FileEnd::AtLeast(len) => {
+            let file_len = file
+                .metadata()
+                .map_err(|e| Error::io("stat", path, e))?
+                .len();
+            if file_len < len {
+                set_len(len)?;
+            }
+            // SAFETY: forwarded; the file now holds `offset + nbytes` bytes.
+            unsafe { rebuild(backing, file, path, offset, nbytes, in_place) }?;
+        }
+        FileEnd::Exactly(len) => {
+            // The map shrinks first: no page of it may lie past the new end of the file.
+            // SAFETY: forwarded; `len >= offset + nbytes` (caller), and the file is at least
+            // as long as the old map, which is at least as long as the new one.
+            unsafe { rebuild(backing, file, path, offset, nbytes, in_place) }?;
+            set_len(len)?;
+        }
+    }
+    if backing.addr() % elem.align != 0 {
+        // Only for alignments above the page size: a moved map starts on a page boundary.
+        *backing = Backing::Empty;
+        return Err(elem.misaligned(path, offset));
+    }
+    Ok(())
+}
+
+/// The map-making half of [`resize_shared`].
+///
+/// # Safety
+///
+/// As [`resize_shared`], and the file holds at least `offset + nbytes` bytes.
+unsafe fn rebuild(
+    backing: &mut Backing,
+    file: &File,
+    path: &Path,
+    offset: u64,
+    nbytes: usize,
+    in_place: bool,
+) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    if in_place {
+        if let Backing::Writable(m) = backing {
+            let options = memmap2::RemapOptions::new().may_move(true);
+            // SAFETY: `remap` is unsafe because a map longer than its file faults on access:
+            // the file holds `offset + nbytes` bytes (caller). No reference into the old
+            // memory is alive (caller), so moving it invalidates nothing.
+            return unsafe { m.remap(nbytes, options) }.map_err(|e| Error::io("remap", path, e));
+        }
+    }
+    let _ = in_place;
+    if nbytes == 0 {
+        return Ok(());
+    }
+    let mut options = memmap2::MmapOptions::new();
+    options.offset(offset).len(nbytes);
+    // SAFETY: memmap2's constructors are unsafe because the file may change under the map;
+    // the caller of the public unsafe constructor promised it will not (`Options#safety`).
+    // The file holds `offset + nbytes` bytes (caller).
+    let map = unsafe { options.map_mut(file) }.map_err(|e| Error::io("map", path, e))?;
+    *backing = Backing::Writable(map);
+    Ok(())
+}
+
 /// Opens `path` the way `mode` needs, without truncating (`w+` truncates after its checks).
 fn open_for(path: &Path, mode: Mode) -> Result<File> {
     let mut options = OpenOptions::new();

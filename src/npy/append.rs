@@ -1,12 +1,13 @@
 //! Appending records to a `.npy` file in place.
 
+use std::fs::File;
 use std::path::Path;
 
 use crate::dtype::Dtype;
 use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
 use crate::npy::file::open_npy;
-use crate::npy::header::{rewrite_shape, DEFAULT_MAX_HEADER_LEN};
+use crate::npy::header::{rewrite_shape, Header, DEFAULT_MAX_HEADER_LEN};
 use crate::npy::mismatch::check_dtype_of;
 use crate::pio::{read_exact_at, write_all_at};
 use crate::shape::element_count;
@@ -77,38 +78,17 @@ pub(crate) fn append_impl(
     let (file, header) = open_npy(path, true, max_header_len)?;
     check_dtype_of(path, &dtype, &header.dtype)?;
     let shape = &header.shape;
-    let not_appendable = || {
-        Err(Error::NotAppendable {
-            path: path.to_path_buf(),
-            shape: shape.clone(),
-            fortran_order: header.fortran_order,
-            records: count,
-        })
-    };
-    let Some((&rows, row_shape)) = shape.split_first() else {
-        return not_appendable();
-    };
-    if header.fortran_order && shape.len() > 1 {
-        return not_appendable();
-    }
+    let (rows, row_len) = growth_axis(path, &header, count)?;
     let overflow = |shape: Vec<usize>| Error::ShapeOverflow {
         path: path.to_path_buf(),
         shape,
         itemsize: dtype.itemsize(),
         offset: header.data_offset,
     };
-    let row_len = element_count(row_shape).ok_or_else(|| overflow(shape.clone()))?;
     let new_rows = match (row_len, count) {
         (_, 0) => return Ok(shape.clone()),
-        (0, _) => return not_appendable(),
-        (r, n) if n % r != 0 => {
-            return Err(Error::PartialRows {
-                path: path.to_path_buf(),
-                shape: shape.clone(),
-                records: n,
-                row_len: r,
-            })
-        }
+        (0, _) => return Err(not_appendable(path, &header, count)),
+        (r, n) if n % r != 0 => return Err(partial_rows(path, shape, n, r)),
         (r, n) => rows.checked_add(n / r),
     };
     let mut new_shape = shape.clone();
@@ -133,18 +113,70 @@ pub(crate) fn append_impl(
             needed: data_end,
         });
     }
-    // The header is at most `max_header_len` plus the fixed prefix: `read_header` checked it.
-    let mut old_header = vec![0u8; header.data_offset as usize];
-    read_exact_at(&file, &mut old_header, 0).map_err(|e| Error::io("read", path, e))?;
-    let new_header = rewrite_shape(&old_header, &new_shape).ok_or_else(|| Error::HeaderFull {
-        path: path.to_path_buf(),
-        shape: new_shape.clone(),
-        header_len: header.data_offset,
-    })?;
+    let old_header = header_bytes(&file, path, header.data_offset)?;
+    let new_header = with_shape(path, &old_header, &new_shape)?;
 
     write_all_at(&file, data, data_end).map_err(|e| Error::io("write", path, e))?;
     file.sync_data().map_err(|e| Error::io("sync", path, e))?;
     write_all_at(&file, &new_header, 0).map_err(|e| Error::io("write", path, e))?;
     file.sync_data().map_err(|e| Error::io("sync", path, e))?;
     Ok(new_shape)
+}
+
+/// The length along axis 0 and the elements per row of the array `header` describes, or
+/// [`Error::NotAppendable`] (naming `records`) when it has no growth axis: a 0-d array or a
+/// Fortran-order array of rank 2 or more.
+pub(super) fn growth_axis(path: &Path, header: &Header, records: usize) -> Result<(usize, usize)> {
+    match header.shape.split_first() {
+        Some((&rows, row_shape)) if !header.fortran_order || row_shape.is_empty() => {
+            // The header parser checked the shape's byte size, a 0 counting as 1.
+            let row_len = element_count(row_shape).ok_or_else(|| Error::ShapeOverflow {
+                path: path.to_path_buf(),
+                shape: header.shape.clone(),
+                itemsize: header.dtype.itemsize(),
+                offset: header.data_offset,
+            })?;
+            Ok((rows, row_len))
+        }
+        _ => Err(not_appendable(path, header, records)),
+    }
+}
+
+/// [`Error::NotAppendable`] for `records` records and the array of `header`.
+pub(super) fn not_appendable(path: &Path, header: &Header, records: usize) -> Error {
+    Error::NotAppendable {
+        path: path.to_path_buf(),
+        shape: header.shape.clone(),
+        fortran_order: header.fortran_order,
+        records,
+    }
+}
+
+/// [`Error::PartialRows`]: `records` elements are not whole rows of `row_len`.
+pub(super) fn partial_rows(path: &Path, shape: &[usize], records: usize, row_len: usize) -> Error {
+    Error::PartialRows {
+        path: path.to_path_buf(),
+        shape: shape.to_vec(),
+        records,
+        row_len,
+    }
+}
+
+/// The first `len` bytes of `file`: its header (magic through the final `\n`), for `len` its
+/// data offset.
+pub(super) fn header_bytes(file: &File, path: &Path, len: u64) -> Result<Vec<u8>> {
+    // The header is at most the parser's cap plus the fixed prefix: `read_header` checked it.
+    let mut bytes = vec![0u8; len as usize];
+    read_exact_at(file, &mut bytes, 0).map_err(|e| Error::io("read", path, e))?;
+    Ok(bytes)
+}
+
+/// `old` with its shape replaced by `new_shape` in the header's spare room, or
+/// [`Error::HeaderFull`].
+pub(super) fn with_shape(path: &Path, old: &[u8], new_shape: &[usize]) -> Result<Vec<u8>> {
+    rewrite_shape(old, new_shape).ok_or_else(|| Error::HeaderFull {
+        path: path.to_path_buf(),
+        shape: new_shape.to_vec(),
+        header_len: old.len() as u64,
+    })
 }

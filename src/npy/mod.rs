@@ -11,6 +11,7 @@
 //! | `open_memmap(p, 'w+', dtype, shape, fortran_order)` | [`create`] |
 //! | `np.save(p, arr)` | [`write`](fn@write), [`write_shaped`], [`write_iter`] |
 //! | (none) | [`append`]: add records in place, rewriting the shape in the header's spare room |
+//! | (none) | [`Appender`]: append through a map that grows by doubling; crash-safe `flush`, `finish` trims |
 //!
 //! ```
 //! use typed_memmap::{npy, Order};
@@ -48,6 +49,7 @@
 //! [`DynArray::read`]: crate::DynArray::read
 
 mod append;
+mod appender;
 mod create;
 mod descr;
 mod file;
@@ -57,6 +59,7 @@ mod mismatch;
 mod open;
 
 pub use append::append;
+pub use appender::Appender;
 pub use create::{create, write, write_iter, write_shaped};
 pub use descr::parse_descr;
 pub use header::{
