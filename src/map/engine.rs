@@ -365,7 +365,7 @@ pub(crate) unsafe fn resize_shared(
             set_len(len)?;
         }
     }
-    if backing.addr() % elem.align != 0 {
+    if !backing.addr().is_multiple_of(elem.align) {
         // Only for alignments above the page size: a moved map starts on a page boundary.
         *backing = Backing::Empty;
         return Err(elem.misaligned(path, offset));

@@ -216,7 +216,7 @@ impl<T: Element> Appender<T> {
         if records.is_empty() {
             return Ok(());
         }
-        if records.len() % self.row_len != 0 {
+        if !records.len().is_multiple_of(self.row_len) {
             return Err(partial_rows(
                 &self.path,
                 self.map.shape(),
