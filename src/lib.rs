@@ -47,6 +47,7 @@ pub mod options;
 mod pio;
 mod pyrepr;
 pub mod shape;
+pub mod spec;
 mod value;
 
 pub use array::Array;
@@ -61,6 +62,7 @@ pub use log::{Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog};
 pub use map::{Advice, Memmap, MemmapMut, Mode, ParseModeError};
 pub use options::Options;
 pub use shape::Order;
+pub use spec::{MapSpec, SpecProblem};
 #[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
 pub use value::Value;
