@@ -72,13 +72,10 @@ impl<const N: usize> Default for FixedBytes<N> {
 }
 
 impl<const N: usize> fmt::Debug for FixedBytes<N> {
-    /// Like numpy's repr of a bytes value: `b"ab"` with escapes for non-printable bytes.
+    /// Python's repr of the bytes without padding, as numpy prints an `S<n>` value:
+    /// `b'ab'`, `b"it's"`, `b'\x01'`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("b\"")?;
-        for &b in self.as_bytes() {
-            write!(f, "{}", core::ascii::escape_default(b))?;
-        }
-        f.write_str("\"")
+        f.write_str(&crate::pyrepr::py_repr_bytes(self.as_bytes()))
     }
 }
 
@@ -184,7 +181,8 @@ mod tests {
         assert_eq!(b.as_bytes(), b"a\0b");
         assert_eq!(b.len(), 3);
         assert!(FixedBytes::<3>::default().is_empty());
-        assert_eq!(format!("{:?}", FixedBytes(*b"a\x01\0")), "b\"a\\x01\"");
+        assert_eq!(format!("{:?}", FixedBytes(*b"a\x01\0")), "b'a\\x01'");
+        assert_eq!(format!("{:?}", FixedBytes(*b"it's")), "b\"it's\"");
         assert_eq!(FixedBytes::<0>::dtype().descr(), "'|S0'");
     }
 

@@ -409,7 +409,7 @@ impl DynArray {
         } else {
             bytes.as_ptr().cast::<T>()
         };
-        if ptr as usize % align != 0 {
+        if !(ptr as usize).is_multiple_of(align) {
             return Err(Error::Misaligned {
                 path: self.path.clone(),
                 offset: self.data_offset,

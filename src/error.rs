@@ -12,9 +12,10 @@
 //! - **validity**: a file's dtype is not the element type's ([`Error::DtypeMismatch`]), or its
 //!   header is malformed ([`Error::Header`]);
 //! - **I/O**: the operating system refused an open, a read, a resize or a map ([`Error::Io`]);
-//! - **logs**: a followed log shrank ([`Error::Shrunk`]), its header is not the expected one
-//!   ([`Error::HeaderMismatch`]), or it ends in a partial record that must be recovered before
-//!   appending ([`Error::TornTail`]);
+//! - **logs**: a followed log shrank ([`Error::Shrunk`]) or was replaced
+//!   ([`Error::Replaced`]), its header is not the expected one ([`Error::HeaderMismatch`]), it
+//!   ends in a partial record that must be recovered before appending ([`Error::TornTail`]),
+//!   another writer holds it ([`Error::Locked`]) or wrote to it ([`Error::ForeignWrite`]);
 //! - **misuse**: a request that the map, the file or the element type cannot serve: a flush
 //!   range out of bounds ([`Error::FlushRange`]), elements that do not fill a shape
 //!   ([`Error::LengthMismatch`]), `w+` without a shape ([`Error::ShapeRequired`]), a create
@@ -287,6 +288,39 @@ pub enum Error {
         itemsize: usize,
         /// The bytes after the last whole record.
         tail: u64,
+    },
+
+    // Hardening variants (header limits, log writers).
+    /// Another [`LogWriter`](crate::LogWriter) (in this process or another) holds the
+    /// file's writer lock: a log has one writer at a time.
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The log file changed length under a [`LogWriter`](crate::LogWriter): someone else appended to it or
+    /// truncated it, so writing at the end of this writer's records would overwrite theirs
+    /// or leave a gap. Nothing was written.
+    ForeignWrite {
+        /// The file.
+        path: PathBuf,
+        /// Where this writer's records end, in bytes: the length it expected.
+        expected: u64,
+        /// The file's length now.
+        found: u64,
+    },
+
+    /// A followed log file is no longer the file whose records were shown: it was rewritten
+    /// in place (a record already shown has other bytes now) or its path names another file
+    /// (it was renamed or deleted and created again).
+    Replaced {
+        /// The file.
+        path: PathBuf,
+        /// The index of a record already shown whose bytes changed; `None` when the path
+        /// names another file.
+        record: Option<u64>,
+        /// The length in bytes of the file found.
+        file_len: u64,
     },
 
     // MapSpec (issue 12, item 5): a spec that does not hold together.
@@ -591,6 +625,47 @@ impl fmt::Display for Error {
                  appending",
                 path = path.display()
             ),
+            // Hardening variants (header limits, log writers).
+            Error::Locked { path } => write!(
+                f,
+                "{path} is open in another `LogWriter` (in this process or another), and a log \
+                 has one writer at a time; drop the other writer first, or read the log with \
+                 `RecordLog`",
+                path = path.display()
+            ),
+            Error::ForeignWrite {
+                path,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{path} is {found} bytes, but this writer's records end at byte {expected}: \
+                 another program wrote to or truncated the log, so nothing was appended; stop \
+                 the other writer, then `LogWriter::open` the file again",
+                path = path.display()
+            ),
+            Error::Replaced {
+                path,
+                record: Some(record),
+                file_len,
+            } => write!(
+                f,
+                "{path} was replaced while it was followed: record {record}, already shown, \
+                 has other bytes now (the file is {file_len} bytes), as after \
+                 `LogWriter::create_truncate`; open it again to follow the new content",
+                path = path.display()
+            ),
+            Error::Replaced {
+                path,
+                record: None,
+                file_len,
+            } => write!(
+                f,
+                "{path} now names another file ({file_len} bytes) than the one followed: it \
+                 was renamed or deleted and created again; finish reading the old one if \
+                 needed, then open the path again to follow the new one",
+                path = path.display()
+            ),
             // MapSpec (issue 12, item 5).
             Error::Spec { path, problem } => {
                 use crate::spec::SpecProblem;
@@ -672,6 +747,10 @@ impl Error {
             | Error::PartialRows { path, .. }
             | Error::Truncated { path, .. } => Some(path),
             Error::Field { path, .. } => path.as_deref(),
+            // Hardening variants (header limits, log writers).
+            Error::Locked { path }
+            | Error::ForeignWrite { path, .. }
+            | Error::Replaced { path, .. } => Some(path),
             // MapSpec (issue 12, item 5).
             Error::Spec { path, .. } => Some(path),
         }

@@ -87,100 +87,84 @@ pub mod __private {
     pub use crate::column::{FieldHandle, Record};
     pub use crate::dtype::{Dtype, Field, RecordDtype};
     pub use crate::element::Element;
-    pub use ::core;
-    pub use ::std::string::String;
-    pub use ::std::vec::Vec;
-
-    /// Fails compile-time evaluation, with a message naming the fields and the byte count,
-    /// when `gap` is not 0. The derive calls it in a `const _` with `gap` computed from
-    /// `offset_of!`/`size_of`, spanned on the field after the gap. `after` is `None` for the
-    /// bytes after the last field; `tuple` selects the advice (a tuple field cannot be
-    /// marked as padding by its name).
-    pub const fn no_gap(record: &str, before: &str, after: Option<&str>, tuple: bool, gap: usize) {
-        if gap == 0 {
-            return;
-        }
-        let m = Message::new().s("`").s(record).s("` has a ").n(gap);
-        let m = match after {
-            Some(after) => m
-                .s("-byte gap of implicit padding between `")
-                .s(before)
-                .s("` and `")
-                .s(after)
-                .s("`"),
-            None => m
-                .s("-byte gap of implicit padding after the last field `")
-                .s(before)
-                .s("`"),
-        };
-        let m = if tuple {
-            m.s("; make it explicit with a `[u8; ")
-                .n(gap)
-                .s("]` field there (in a tuple struct it becomes a named field), or use ")
-        } else {
-            m.s("; make it explicit with a field `_pad: [u8; ")
-                .n(gap)
-                .s("]` there (a field whose name starts with `_` is padding, left out of the ")
-                .s("dtype), or use ")
-        };
-        m.s("`#[repr(C, packed)]` (which cannot be combined with `align(N)`)")
-            .fail()
-    }
-
-    /// A message built during constant evaluation, where `format!` is not available.
-    struct Message {
-        buf: [u8; 1024],
-        len: usize,
-    }
-
-    impl Message {
-        const fn new() -> Message {
-            Message {
-                buf: [0; 1024],
-                len: 0,
-            }
-        }
-
-        const fn s(mut self, text: &str) -> Message {
-            let bytes = text.as_bytes();
-            let mut i = 0;
-            while i < bytes.len() && self.len < self.buf.len() {
-                self.buf[self.len] = bytes[i];
-                self.len += 1;
-                i += 1;
-            }
-            self
-        }
-
-        const fn n(mut self, mut value: usize) -> Message {
-            let mut digits = [0u8; 20];
-            let mut count = 0;
-            loop {
-                digits[count] = b'0' + (value % 10) as u8;
-                count += 1;
-                value /= 10;
-                if value == 0 {
-                    break;
-                }
-            }
-            while count > 0 && self.len < self.buf.len() {
-                count -= 1;
-                self.buf[self.len] = digits[count];
-                self.len += 1;
-            }
-            self
-        }
-
-        const fn fail(self) {
-            let (text, _) = self.buf.split_at(self.len);
-            match ::core::str::from_utf8(text) {
-                Ok(text) => panic!("{}", text),
-                // Only a name cut in the middle of a character by the length cap gets here.
-                Err(_) => panic!("a record has implicit padding: add `_pad` fields or pack it"),
-            }
-        }
-    }
 
     /// Compiles only for an [`Element`].
     pub fn element<T: Element>() {}
+
+    // The padding checks. The derive computes each gap from `offset_of!`/`size_of` and requires
+    // `(): NoGap...<Record, Before, After, GAP>` inside a generic function whose type
+    // parameters are named after the record and the fields, so that rustc prints those names
+    // for `{Record}`, `{Before}` and `{After}` (a parameter prints as its name, never as a path).
+    // Each trait holds only for `GAP = 0`, so its message, with the byte count for `{GAP}`, is
+    // the error for a gap. The attribute is written here, not in the generated code: a
+    // `#[diagnostic::...]` path in the user's module does not resolve under
+    // `#![no_implicit_prelude]` (rust-lang/rust#106518) or beside a user `mod diagnostic`.
+
+    mod sealed {
+        /// The supertrait of every gap check, implemented only for a gap of 0 and not nameable
+        /// outside this crate, so no other crate can implement a check to silence it.
+        pub trait Sealed<Record: ?Sized, Before: ?Sized, After: ?Sized, const GAP: usize> {}
+
+        impl<T: ?Sized, Record: ?Sized, Before: ?Sized, After: ?Sized>
+            Sealed<Record, Before, After, 0> for T
+        {
+        }
+    }
+
+    /// Declares one gap check: a sealed trait implemented only for `GAP = 0`.
+    macro_rules! gap_check {
+        ($(#[$doc:meta])* $name:ident, $message:literal, $label:literal) => {
+            $(#[$doc])*
+            #[diagnostic::on_unimplemented(message = $message, label = $label)]
+            pub trait $name<Record: ?Sized, Before: ?Sized, After: ?Sized, const GAP: usize>:
+                sealed::Sealed<Record, Before, After, GAP>
+            {
+                /// Named by the generated code, which so requires the trait.
+                const OK: ();
+            }
+
+            impl<T: ?Sized, Record: ?Sized, Before: ?Sized, After: ?Sized>
+                $name<Record, Before, After, 0> for T
+            {
+                const OK: () = ();
+            }
+        };
+    }
+
+    gap_check!(
+        /// No padding between the fields `Before` and `After` of a struct with named fields.
+        NoGapBetween,
+        "`{Record}` has a {GAP}-byte gap of implicit padding between `{Before}` and `{After}`; \
+         make it explicit with a field `_pad: [u8; {GAP}]` there (a field whose name starts \
+         with `_` is padding, left out of the dtype), or use `#[repr(C, packed)]` (which \
+         cannot be combined with `align(N)`)",
+        "{GAP}-byte gap of implicit padding before this field"
+    );
+    gap_check!(
+        /// No padding after `Before`, the last field of a struct with named fields (`After`
+        /// is `()`).
+        NoGapAtEnd,
+        "`{Record}` has a {GAP}-byte gap of implicit padding after the last field \
+         `{Before}`; make it explicit with a field `_pad: [u8; {GAP}]` there (a field whose \
+         name starts with `_` is padding, left out of the dtype), or use \
+         `#[repr(C, packed)]` (which cannot be combined with `align(N)`)",
+        "{GAP}-byte gap of implicit padding after this field"
+    );
+    gap_check!(
+        /// No padding between the fields `Before` and `After` of a tuple struct.
+        NoGapBetweenTuple,
+        "`{Record}` has a {GAP}-byte gap of implicit padding between `{Before}` and `{After}`; \
+         make it explicit with a `[u8; {GAP}]` field there (in a tuple struct it becomes a \
+         named field), or use `#[repr(C, packed)]` (which cannot be combined with `align(N)`)",
+        "{GAP}-byte gap of implicit padding before this field"
+    );
+    gap_check!(
+        /// No padding after `Before`, the last field of a tuple struct (`After` is `()`).
+        NoGapAtEndTuple,
+        "`{Record}` has a {GAP}-byte gap of implicit padding after the last field \
+         `{Before}`; make it explicit with a `[u8; {GAP}]` field there (in a tuple struct it \
+         becomes a named field), or use `#[repr(C, packed)]` (which cannot be combined with \
+         `align(N)`)",
+        "{GAP}-byte gap of implicit padding after this field"
+    );
 }

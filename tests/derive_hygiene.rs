@@ -1,11 +1,17 @@
 //! The code `#[derive(Record)]` generates names everything by absolute path: it compiles
 //! without the prelude, beside user items called `Result`, `Option`, `Element`, `Vec`,
-//! `String`, `Box`, `Copy` and a module called `core`.
+//! `String`, `Box`, `Copy`, `Sized`, `NoGap`, `OK` and modules called `core` and
+//! `diagnostic` (which would capture a `#[diagnostic::...]` attribute written in this scope,
+//! as `#![no_implicit_prelude]` hides the tool attributes' own `diagnostic`).
 #![no_implicit_prelude]
-#![allow(dead_code)]
+#![allow(dead_code, non_camel_case_types)]
 
 mod core {
     pub struct Dtype;
+}
+
+mod diagnostic {
+    pub struct on_unimplemented;
 }
 
 struct Result;
@@ -15,6 +21,9 @@ struct Vec;
 struct String;
 struct Box;
 struct Copy;
+struct Sized;
+struct NoGap;
+const OK: u8 = 0;
 struct Field;
 struct FieldHandle;
 trait Record {}
@@ -41,6 +50,17 @@ struct Outer {
 #[repr(C)]
 struct Pair(u32, f32);
 
+// The padding checks name their type parameters after the record and its fields: fields named
+// like their own types, like the record, or with raw identifiers must not confuse them.
+#[derive(::core::clone::Clone, ::core::marker::Copy, ::typed_memmap::Record)]
+#[repr(C)]
+#[allow(non_snake_case)]
+struct Shadow {
+    u32: u32,
+    Shadow: f32,
+    r#type: u64,
+}
+
 // Inherent items with the names of trait methods must not be picked up by generated code
 // (zerocopy#3621): it calls traits by fully qualified path.
 impl Pair {
@@ -66,6 +86,10 @@ fn derive_works_without_the_prelude() {
         "[('f0', '<u4'), ('f1', '<f4')]"
     );
     ::std::assert_eq!(Pair::dtype() + Pair::fields_in(), 0);
+    ::std::assert_eq!(
+        <Shadow as ::typed_memmap::Element>::dtype().descr(),
+        "[('u32', '<u4'), ('Shadow', '<f4'), ('type', '<u8')]"
+    );
 
     let ticks = [
         Tick {

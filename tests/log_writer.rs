@@ -206,3 +206,86 @@ fn append_all_of_one_million_records_writes_them_all() {
     assert_eq!(&log[..], &records[..]);
     check(N - 1, &log[(N - 1) as usize]);
 }
+
+#[test]
+fn a_second_writer_is_refused_while_the_first_lives() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.log");
+    let mut first = LogWriter::<Rec>::create(&path, Some(HEADER)).unwrap();
+    first.append_all(&[record(0), record(1)]).unwrap();
+    first.flush().unwrap();
+
+    let locked = |err: Error| match err {
+        Error::Locked { path: p } => {
+            assert_eq!(p, path);
+        }
+        other => panic!("expected Error::Locked, got {other:?}"),
+    };
+    locked(LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap_err());
+    // Nor may another writer empty it, or create over it.
+    locked(LogWriter::<Rec>::create_truncate(&path, Some(HEADER)).unwrap_err());
+    locked(LogWriter::<Rec>::create(&path, Some(HEADER)).unwrap_err());
+    let msg = LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("one writer") && msg.contains("RecordLog"),
+        "{msg}"
+    );
+    assert_eq!(file_len(&path), 8 + 2 * 24, "nothing was truncated");
+
+    // The first writer goes on; its records are all there.
+    first.append(&record(2)).unwrap();
+    drop(first);
+    let mut second = LogWriter::<Rec>::open(&path, LogHeader::exact(*HEADER)).unwrap();
+    assert_eq!(second.len(), 3);
+    second.append(&record(3)).unwrap();
+    drop(second);
+    let log = records_in(&path);
+    assert_eq!(log.len(), 4);
+    for (i, r) in log.iter().enumerate() {
+        check(i as u64, r);
+    }
+}
+
+#[test]
+fn a_file_grown_under_the_writer_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grown.log");
+    let mut w = LogWriter::<Rec>::create(&path, Some(HEADER)).unwrap();
+    w.append_all(&[record(0), record(1)]).unwrap();
+    w.flush().unwrap();
+    // Another program (not a `LogWriter`, so no lock) appends a record.
+    let foreign = record(77);
+    {
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(bytes_of(&[foreign]))
+            .unwrap();
+    }
+    w.append(&record(2)).unwrap();
+    let err = w.flush().unwrap_err();
+    match &err {
+        Error::ForeignWrite {
+            path: p,
+            expected,
+            found,
+        } => {
+            assert_eq!(p, &path);
+            assert_eq!((*expected, *found), (8 + 2 * 24, 8 + 3 * 24));
+        }
+        other => panic!("expected Error::ForeignWrite, got {other:?}"),
+    }
+    assert!(err.to_string().contains("LogWriter::open"), "{err}");
+    // Not written, not on drop either: the other program's record is intact.
+    assert_eq!(w.buffered(), 1);
+    drop(w);
+    assert_eq!(file_len(&path), 8 + 3 * 24);
+    let log = records_in(&path);
+    check(0, &log[0]);
+    check(1, &log[1]);
+    assert_eq!(log[2], foreign);
+}

@@ -6,29 +6,8 @@ use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Ident, Member, Type, Visibility};
 
 use crate::attr::{self, FieldAttrs};
+use crate::ctxt::Ctxt;
 use crate::repr::{self, Repr};
-
-/// Collects errors so that the user sees every problem of a record at once.
-#[derive(Default)]
-pub struct Errors(Option<syn::Error>);
-
-impl Errors {
-    /// Adds one error.
-    pub fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    /// `Err` with every error pushed, if any.
-    pub fn finish(self) -> syn::Result<()> {
-        match self.0 {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-}
 
 /// A struct that `#[derive(Record)]` accepts, parsed.
 pub struct Record<'a> {
@@ -71,7 +50,7 @@ impl Field<'_> {
 }
 
 /// Parses the derive input, recording every syntactic problem in `errors`.
-pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Record<'a> {
+pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Ctxt) -> Record<'a> {
     let fields = match &input.data {
         Data::Struct(s) => Some(&s.fields),
         Data::Enum(e) => {

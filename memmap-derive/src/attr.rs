@@ -3,7 +3,7 @@
 use syn::ext::IdentExt;
 use syn::{Attribute, LitStr};
 
-use crate::ast::Errors;
+use crate::ctxt::Ctxt;
 
 /// The name of the helper attribute.
 pub const ATTR: &str = "record";
@@ -23,7 +23,7 @@ fn is_record_attr(attr: &Attribute) -> bool {
 }
 
 /// Parses the `#[record(...)]` attributes of a field, recording every problem.
-pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
+pub fn field(attrs: &[Attribute], errors: &mut Ctxt) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in attrs.iter().filter(|a| is_record_attr(a)) {
         let result = attr.parse_nested_meta(|meta| {
@@ -72,7 +72,7 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
 }
 
 /// Refuses `#[record(...)]` on the struct itself: every key belongs to a field.
-pub fn container(attrs: &[Attribute], errors: &mut Errors) {
+pub fn container(attrs: &[Attribute], errors: &mut Ctxt) {
     for attr in attrs.iter().filter(|a| is_record_attr(a)) {
         errors.push(syn::Error::new_spanned(
             attr,

@@ -15,10 +15,16 @@
 //!    "The C representation"), the first at offset 0. For each pair of consecutive fields the
 //!    generated code computes `offset_of!(S, b) - (offset_of!(S, a) + size_of::<A>())` and,
 //!    after the last field, `size_of::<S>() - (offset_of!(S, last) + size_of::<Last>())`, with
-//!    the compiler's own numbers; each must be 0 (a `const` whose evaluation fails otherwise).
-//!    The subtractions saturate: in declaration order a field never starts before the end of
-//!    the previous one, so saturation only matters for zero-sized fields of a
-//!    `repr(transparent)` struct, which cover no byte. Fields themselves have no padding (1.),
+//!    the compiler's own numbers; each must be 0. Each gap is the const argument `GAP` of a
+//!    bound `(): NoGapBetween<.., GAP>` (`NoGapAtEnd` after the last field), required in the
+//!    body of a generic function that nothing calls but that rustc type-checks like any other
+//!    (see `gap_checks`). In `typed_memmap::__private` each of these traits has one impl, for
+//!    `GAP = 0`, and a supertrait that likewise holds only for `GAP = 0` and that no other
+//!    crate can name, so no other crate can add an impl for another value: the bound holds
+//!    exactly when the gap is 0, and compilation fails otherwise. The subtractions saturate:
+//!    in declaration order a field never starts before the end of the previous one, so
+//!    saturation only matters for zero-sized fields of a `repr(transparent)` struct, which
+//!    cover no byte. Fields themselves have no padding (1.),
 //!    so every byte of `S` belongs to a field. For `repr(transparent)` the layout is that of
 //!    its one non-zero-sized field, at offset 0, which the same checks confirm.
 //! 3. *Size and dtype agree.* The dtype's itemsize is `size_of::<S>()` and its fields are at
@@ -33,11 +39,11 @@
 //! `dtype` panics: compilation fails because of the `compile_error!`, so that impl is never
 //! part of a program; it exists only to stop secondary "`S` is not an `Element`" errors.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::DeriveInput;
+use syn::{DeriveInput, Ident};
 
 use crate::ast::{Field, Record};
 
@@ -131,7 +137,9 @@ fn handles(record: &Record<'_>) -> TokenStream {
     let struct_doc = format!("Typed handles of the fields of `{ident}`, from `{ident}::fields()`.");
     quote! {
         #[doc = #struct_doc]
-        #[allow(non_camel_case_types, dead_code)]
+        // The handles keep the fields' names, and the user's `allow`s on the record do not
+        // reach this struct.
+        #[allow(non_camel_case_types, non_snake_case, dead_code)]
         #vis struct #fields_struct<Root> {
             #(
                 #[doc = #handle_docs]
@@ -185,57 +193,106 @@ fn handles(record: &Record<'_>) -> TokenStream {
     }
 }
 
-/// One check per gap: between each pair of consecutive fields, and after the last one. The
-/// gap is computed with the compiler's `offset_of!` and `size_of`; a `const` evaluation fails
-/// with a message naming the fields and the byte count unless it is 0. Every gap has its own
-/// `const`, so all of them are reported. Every token of a check carries the span of the field
-/// after the gap (or of the last field), where rustc then points.
+/// One check per gap: between each pair of consecutive fields, and after the last one.
+///
+/// Each check computes the gap with the compiler's `offset_of!` and `size_of` into a `const`,
+/// then requires `(): NoGapBetween<Record, Before, After, { GAP }>` (`NoGapAtEnd<..>` after
+/// the last field; the `...Tuple` twins in a tuple struct, for their advice) inside a generic
+/// function that is never called but is type-checked like any other. The traits live in
+/// `typed_memmap::__private`, sealed and implemented only for a gap of 0; their
+/// `#[diagnostic::on_unimplemented]` messages carry `{GAP}`, which rustc replaces by the byte
+/// count, and `{Record}`, `{Before}`, `{After}`, which it replaces by the function's type
+/// parameters, named after the record and the two fields so that they print as exactly those
+/// names. (The messages cannot be generated per gap: a `#[diagnostic::...]` attribute in the
+/// user's module does not resolve under `#![no_implicit_prelude]`.) Every gap has its own
+/// `const _` block and so its own error. The bound's self type `()` carries the span of the
+/// field after the gap (or of the last field), where rustc points.
 fn gap_checks(record: &Record<'_>) -> TokenStream {
     let ident = record.ident;
-    let record_name = ident.unraw().to_string();
     let tuple = record.fields.iter().any(|f| f.original.ident.is_none());
+    let sized = quote!(?::core::marker::Sized);
     let mut out = TokenStream::new();
     for (i, a) in record.fields.iter().enumerate() {
         let a_member = &a.member;
         let a_ty = a.ty;
-        let a_name = message_name(a);
         let end_of_a = quote! {
             ::core::mem::offset_of!(#ident, #a_member) + ::core::mem::size_of::<#a_ty>()
         };
-        out.extend(match record.fields.get(i + 1) {
-            Some(b) => {
-                let b_member = &b.member;
-                let b_name = message_name(b);
-                quote_spanned! {b.name_span()=>
-                    const _: () = ::typed_memmap::__private::no_gap(
-                        #record_name,
-                        #a_name,
-                        ::core::option::Option::Some(#b_name),
-                        #tuple,
-                        ::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a),
-                    );
+        let before = param_ident(a);
+        let next = record.fields.get(i + 1);
+        let (span, gap, check, after) = match next {
+            Some(b) => (
+                b.name_span(),
+                {
+                    let b_member = &b.member;
+                    quote!(::core::mem::offset_of!(#ident, #b_member).saturating_sub(#end_of_a))
+                },
+                if tuple {
+                    quote!(NoGapBetweenTuple)
+                } else {
+                    quote!(NoGapBetween)
+                },
+                Some(param_ident(b)),
+            ),
+            None => (
+                a.name_span(),
+                quote!(::core::mem::size_of::<#ident>().saturating_sub(#end_of_a)),
+                if tuple {
+                    quote!(NoGapAtEndTuple)
+                } else {
+                    quote!(NoGapAtEnd)
+                },
+                None,
+            ),
+        };
+        // The record as a parameter too, so it prints as its name; a record named like one
+        // of the two fields (the parameters would clash) is named by a type alias instead,
+        // which prints as its path.
+        let record_param = ident.unraw() != before.unraw()
+            && after.as_ref().is_none_or(|b| ident.unraw() != b.unraw());
+        let (record_ty, record_generic) = if record_param {
+            let mut p = ident.clone();
+            p.set_span(Span::call_site());
+            (quote!(#p), quote!(#p: #sized,))
+        } else {
+            (quote!(__TypedMemmapRecord), TokenStream::new())
+        };
+        let (after_ty, after_generic) = match &after {
+            Some(b) => (quote!(#b), quote!(#b: #sized,)),
+            None => (quote!(()), TokenStream::new()),
+        };
+        let self_ty = quote_spanned!(span=> ());
+        out.extend(quote! {
+            const _: () = {
+                #[allow(dead_code)]
+                type __TypedMemmapRecord = #ident;
+                const __TYPED_MEMMAP_GAP: usize = #gap;
+                // The parameters take the fields' names: lowercase, and `u32` for a field
+                // called `u32`.
+                #[allow(dead_code, non_camel_case_types, clippy::builtin_type_shadow)]
+                fn __typed_memmap_no_gap<#record_generic #before: #sized, #after_generic>() {
+                    let _ = <#self_ty as ::typed_memmap::__private::#check<
+                        #record_ty,
+                        #before,
+                        #after_ty,
+                        { __TYPED_MEMMAP_GAP },
+                    >>::OK;
                 }
-            }
-            None => quote_spanned! {a.name_span()=>
-                const _: () = ::typed_memmap::__private::no_gap(
-                    #record_name,
-                    #a_name,
-                    ::core::option::Option::None,
-                    #tuple,
-                    ::core::mem::size_of::<#ident>().saturating_sub(#end_of_a),
-                );
-            },
+            };
         });
     }
     out
 }
 
-/// A field's name in messages: its Rust name, or its numpy name `f0` in a tuple struct.
-fn message_name(field: &Field<'_>) -> String {
-    match &field.original.ident {
-        Some(_) => field.rust_name.clone(),
-        None => field.handle.to_string(),
-    }
+/// A type parameter named like the field, so that a message prints the field's name: the Rust
+/// name of a named field (raw if it is written raw), `f0`, `f1`, ... in a tuple struct.
+fn param_ident(field: &Field<'_>) -> Ident {
+    let mut ident = match &field.original.ident {
+        Some(i) => i.clone(),
+        None => field.handle.clone(),
+    };
+    ident.set_span(Span::call_site());
+    ident
 }
 
 /// What is emitted beside `compile_error!` when the record is refused: an `Element` impl and

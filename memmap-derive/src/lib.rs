@@ -4,12 +4,16 @@
 //! The derive is a pipeline: `ast` parses the struct (with `attr` for `#[record(...)]`
 //! and `repr` for `#[repr(...)]`), `validate` checks the rules that span several fields,
 //! and `expand` generates the code, including the compile-time checks that need types.
+//! Parsing and validation report into one `ctxt::Ctxt`, which depends on no other stage, so
+//! every import points down the pipeline: `ast` uses `attr`, `repr` and `ctxt`; `validate`
+//! uses `ast` and `ctxt`; `expand` uses `ast`.
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
 mod ast;
 mod attr;
+mod ctxt;
 mod expand;
 mod repr;
 mod validate;
@@ -20,7 +24,7 @@ mod validate;
 #[proc_macro_derive(Record, attributes(record))]
 pub fn derive_record(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    let mut errors = ast::Errors::default();
+    let mut errors = ctxt::Ctxt::default();
     let record = ast::parse(&input, &mut errors);
     validate::check(&record, &mut errors);
     // `repr` is `None` only when an error was recorded; the message below is a backstop.

@@ -4,7 +4,7 @@ use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{Attribute, LitInt};
 
-use crate::ast::Errors;
+use crate::ctxt::Ctxt;
 
 /// The layout of an accepted record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +33,7 @@ const INT_REPRS: &[&str] = &[
 
 /// Reads every `#[repr]` (raw identifiers included: `#[r#repr(C)]` is a repr to rustc) and
 /// returns the layout, or records why there is none.
-pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Option<Repr> {
+pub fn parse(attrs: &[Attribute], errors: &mut Ctxt) -> Option<Repr> {
     let mut c = None::<Span>;
     let mut transparent = None::<Span>;
     let mut packed = None::<(Span, u64)>;
@@ -157,7 +157,7 @@ mod tests {
     fn repr_of(src: &str) -> Result<Repr, String> {
         let input: syn::DeriveInput =
             syn::parse_str(&format!("{src} struct S {{ a: u8 }}")).expect("test input parses");
-        let mut errors = Errors::default();
+        let mut errors = Ctxt::default();
         let repr = parse(&input.attrs, &mut errors);
         match errors.finish() {
             Err(e) => Err(e.to_string()),

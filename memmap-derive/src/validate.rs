@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Errors, Record};
+use crate::ast::Record;
+use crate::ctxt::Ctxt;
 
 /// Records every rule the parsed record breaks.
-pub fn check(record: &Record<'_>, errors: &mut Errors) {
+pub fn check(record: &Record<'_>, errors: &mut Ctxt) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for field in &record.fields {
         let Some(name) = field.numpy_name.as_deref() else {

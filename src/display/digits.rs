@@ -49,7 +49,7 @@ fn settle_tie(x: f64, bits: u8, digits: Vec<u8>, e: i32) -> (Vec<u8>, i32) {
             _ => text.parse::<f64>().is_ok_and(|y| y == x),
         }
     };
-    let even = |(d, _): &(Vec<u8>, i32)| d.last().is_some_and(|c| (c - b'0') % 2 == 0);
+    let even = |(d, _): &(Vec<u8>, i32)| d.last().is_some_and(|c| (c - b'0').is_multiple_of(2));
     let mut picks = [lower, upper]
         .into_iter()
         .filter(reads_back)

@@ -46,9 +46,16 @@
 //! it can do itself: it only exposes whole records up to the size it last read with `fstat`,
 //! and [`RecordLog::refresh`] checks the size before anything else, so a file that shrank is
 //! reported as [`Error::Shrunk`] and the map is dropped without being
-//! read. It cannot protect a `&[T]` the caller still holds while another process truncates
+//! read. A file emptied and written again past its old size is noticed when the first or
+//! the last record shown has other bytes ([`Error::Replaced`]; the log keeps a copy of their
+//! first 64 bytes), and a rotated path by [`RecordLog::check_path`]. It cannot protect a
+//! `&[T]` the caller still holds while another process truncates
 //! the file; for files whose writers cannot be trusted, copy with
 //! [`Options::read`](crate::Options::read) instead of mapping.
+//!
+//! One writer per file: a [`LogWriter`] holds the file's advisory lock while it lives, so a
+//! second one gets [`Error::Locked`], and it refuses to write ([`Error::ForeignWrite`])
+//! when the file no longer ends where its records do.
 //!
 //! # Torn tails
 //!
@@ -209,7 +216,7 @@ pub(crate) fn check_layout<T>(path: &Path, header_len: u64) -> Result<()> {
             type_name: core::any::type_name::<T>(),
         });
     }
-    if header_len % align as u64 != 0 {
+    if !header_len.is_multiple_of(align as u64) {
         return Err(Error::Misaligned {
             path: path.to_path_buf(),
             offset: header_len,

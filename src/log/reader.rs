@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use super::{check_layout, file_len, LogHeader};
 use crate::column::{Column, FieldHandle};
-use crate::element::Element;
+use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
 use crate::map::Memmap;
 use crate::options::Options;
+use crate::pio::read_exact_at;
 
 /// A log file of `T` records that another process may be appending to, mapped read-only.
 ///
@@ -53,8 +54,29 @@ pub struct RecordLog<T> {
     /// The file's length at the last successful look.
     file_len: u64,
     remaps: u64,
-    /// Set once the file shrank below what was shown: `(was, now)`.
-    shrunk: Option<(u64, u64)>,
+    /// Private copies of the first bytes of the first and of the last record shown, to
+    /// notice a file rewritten in place.
+    samples: [Sample; 2],
+    /// Set once the file shrank below what was shown, or was replaced.
+    broken: Option<Broken>,
+}
+
+/// The first [`SAMPLE_LEN`] bytes of one record shown.
+#[derive(Clone, Debug, Default)]
+struct Sample {
+    index: usize,
+    bytes: Vec<u8>,
+}
+
+/// How many bytes of a record [`Sample`] keeps: enough for a sequence number or a
+/// timestamp, few enough that a look at a grown file reads little.
+const SAMPLE_LEN: usize = 64;
+
+/// Why a log stopped showing records.
+#[derive(Clone, Copy, Debug)]
+enum Broken {
+    Shrunk { was: u64, now: u64 },
+    Replaced { record: u64, file_len: u64 },
 }
 
 impl<T: Element> RecordLog<T> {
@@ -93,7 +115,8 @@ impl<T: Element> RecordLog<T> {
             map: None,
             file_len: 0,
             remaps: 0,
-            shrunk: None,
+            samples: Default::default(),
+            broken: None,
         };
         let len = file_len(&log.file, path)?;
         if len > 0 && len < log.header.byte_len() {
@@ -111,15 +134,25 @@ impl<T: Element> RecordLog<T> {
     /// [`LogWriter::recover`](crate::LogWriter::recover)) only updates
     /// [`torn_tail_bytes`](RecordLog::torn_tail_bytes).
     ///
+    /// When the length changed, the log also reads back the first 64 bytes of the first
+    /// and of the last record it showed (two positional reads) and compares them with its
+    /// own copies: a file emptied and written again past its old size (as after
+    /// [`LogWriter::create_truncate`](crate::LogWriter::create_truncate)) is
+    /// [`Error::Replaced`], not a batch of new records. A file back at exactly the old
+    /// length, or new records equal to the old ones at those two places, go unnoticed; a
+    /// file renamed away and created again is noticed by
+    /// [`check_path`](RecordLog::check_path), not here.
+    ///
     /// # Errors
     ///
-    /// [`Error::Shrunk`] when the file is now shorter than the records already shown: the
-    /// log then drops its map without reading it, shows no records, and keeps returning the
-    /// error (open the file again if it was replaced on purpose). [`Error::HeaderMismatch`]
-    /// when the header arrived and is wrong; [`Error::Io`].
+    /// [`Error::Shrunk`] when the file is now shorter than the records already shown, and
+    /// [`Error::Replaced`] when a record already shown has other bytes: the log then drops
+    /// its map without reading it, shows no records, and keeps returning the error (open
+    /// the file again if it was replaced on purpose). [`Error::HeaderMismatch`] when the
+    /// header arrived and is wrong; [`Error::Io`].
     pub fn refresh(&mut self) -> Result<usize> {
-        if let Some((was, now)) = self.shrunk {
-            return Err(self.shrunk_error(was, now));
+        if let Some(broken) = self.broken {
+            return Err(self.broken_error(broken));
         }
         // The size comes first: nothing else is touched until it is known not to have
         // shrunk below the mapped records.
@@ -128,11 +161,63 @@ impl<T: Element> RecordLog<T> {
             return Ok(0);
         }
         if now < self.data_end() {
-            return Err(self.poison(self.file_len, now));
+            return Err(self.poison(Broken::Shrunk {
+                was: self.file_len,
+                now,
+            }));
+        }
+        if let Some(record) = self.changed_sample()? {
+            return Err(self.poison(Broken::Replaced {
+                record: record as u64,
+                file_len: now,
+            }));
         }
         let before = self.len();
         self.look(now)?;
         Ok(self.len() - before)
+    }
+
+    /// Checks that the log's path still names the file this log follows (one `stat`,
+    /// compared by device and inode; on platforms without them, by creation time).
+    ///
+    /// A log rotated by renaming it and creating a new file at its path is still a valid log
+    /// to finish reading (its writer may still append to it), so
+    /// [`refresh`](RecordLog::refresh) goes on showing its records; this says when to open
+    /// the path again.
+    ///
+    /// ```
+    /// use typed_memmap::{Error, LogHeader, LogWriter, RecordLog};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("app.log");
+    /// drop(LogWriter::<u64>::create(&path, None)?);
+    /// // SAFETY: nobody truncates the file; the rotation below renames it.
+    /// let log = unsafe { RecordLog::<u64>::open(&path, LogHeader::none())? };
+    /// log.check_path()?;
+    /// std::fs::rename(&path, dir.path().join("app.log.1"))?;
+    /// drop(LogWriter::<u64>::create(&path, None)?);
+    /// assert!(matches!(log.check_path(), Err(Error::Replaced { record: None, .. })));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Replaced`] (with `record: None`) when the path names another file;
+    /// [`Error::Io`] when it names none (deleted or renamed away, not yet created again).
+    pub fn check_path(&self) -> Result<()> {
+        let ours = self
+            .file
+            .metadata()
+            .map_err(|e| Error::io("stat", &self.path, e))?;
+        let theirs = std::fs::metadata(&self.path).map_err(|e| Error::io("stat", &self.path, e))?;
+        if same_file(&ours, &theirs) {
+            return Ok(());
+        }
+        Err(Error::Replaced {
+            path: self.path.clone(),
+            record: None,
+            file_len: theirs.len(),
+        })
     }
 
     /// Calls `on_records(first, records)` with every batch of records from index `from` on,
@@ -321,31 +406,83 @@ impl<T: Element> RecordLog<T> {
                 Ok(map) => map,
                 // The file shrank between the `fstat` above and the one the map makes.
                 Err(Error::FileTooShort { file_len, .. }) => {
-                    return Err(self.poison(len, file_len));
+                    return Err(self.poison(Broken::Shrunk {
+                        was: len,
+                        now: file_len,
+                    }));
                 }
                 Err(e) => return Err(e),
             };
+            let first = self.is_empty();
             self.map = Some(map);
             self.remaps += 1;
+            let records = self.records();
+            let sample = |index: usize| Sample {
+                index,
+                bytes: bytes_of(&records[index..=index])[..SAMPLE_LEN.min(size as usize)].to_vec(),
+            };
+            let last = sample(whole - 1);
+            if first {
+                self.samples[0] = sample(0);
+            }
+            self.samples[1] = last;
         }
         self.file_len = len;
         Ok(())
     }
 
-    /// Drops the map without touching it and remembers the shrink.
-    fn poison(&mut self, was: u64, now: u64) -> Error {
-        self.map = None;
-        self.shrunk = Some((was, now));
-        self.shrunk_error(was, now)
+    /// The index of a sampled record whose bytes in the file differ from the copy taken
+    /// when it was shown, if any.
+    fn changed_sample(&self) -> Result<Option<usize>> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let size = core::mem::size_of::<T>() as u64;
+        let mut now = [0u8; SAMPLE_LEN];
+        for sample in &self.samples {
+            let found = &mut now[..sample.bytes.len()];
+            let at = self.header.byte_len() + sample.index as u64 * size;
+            read_exact_at(&self.file, found, at)
+                .map_err(|e| Error::io("read a record of", &self.path, e))?;
+            if *found != sample.bytes[..] {
+                return Ok(Some(sample.index));
+            }
+        }
+        Ok(None)
     }
 
-    fn shrunk_error(&self, was: u64, now: u64) -> Error {
-        Error::Shrunk {
-            path: self.path.clone(),
-            was,
-            now,
+    /// Drops the map without touching it and remembers why.
+    fn poison(&mut self, broken: Broken) -> Error {
+        self.map = None;
+        self.broken = Some(broken);
+        self.broken_error(broken)
+    }
+
+    fn broken_error(&self, broken: Broken) -> Error {
+        let path = self.path.clone();
+        match broken {
+            Broken::Shrunk { was, now } => Error::Shrunk { path, was, now },
+            Broken::Replaced { record, file_len } => Error::Replaced {
+                path,
+                record: Some(record),
+                file_len,
+            },
         }
     }
+}
+
+/// Whether two metadata describe the same file.
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+/// Whether two metadata describe the same file: std has no stable file index here, so the
+/// creation times decide (equal when the platform has none).
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.created().ok() == b.created().ok()
 }
 
 impl<T: Element> Deref for RecordLog<T> {
@@ -394,17 +531,24 @@ impl<T: Element> fmt::Display for RecordLog<T> {
 
 /// How [`RecordLog::follow`] waits: the poll interval and an optional idle timeout.
 ///
+/// Built with the methods of the same names; the fields are public to read (the struct is
+/// `#[non_exhaustive]`, so it is made with [`Follow::new`], not a literal, and can gain
+/// settings without breaking callers).
+///
 /// ```
 /// use std::time::Duration;
 /// use typed_memmap::Follow;
 /// let how = Follow::new().poll_interval(Duration::from_millis(5));
-/// assert_eq!(how.get_poll_interval(), Duration::from_millis(5));
-/// assert_eq!(how.get_idle_timeout(), None);
+/// assert_eq!(how.poll_interval, Duration::from_millis(5));
+/// assert_eq!(how.idle_timeout, None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Follow {
-    poll_interval: Duration,
-    idle_timeout: Option<Duration>,
+    /// The pause between two looks at an unchanged file (default 50 ms).
+    pub poll_interval: Duration,
+    /// Stop once no record arrived for this long (default: never).
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Default for Follow {
@@ -432,16 +576,6 @@ impl Follow {
     pub fn idle_timeout(mut self, timeout: Duration) -> Follow {
         self.idle_timeout = Some(timeout);
         self
-    }
-
-    /// The pause between two looks.
-    pub fn get_poll_interval(&self) -> Duration {
-        self.poll_interval
-    }
-
-    /// The idle timeout, if any.
-    pub fn get_idle_timeout(&self) -> Option<Duration> {
-        self.idle_timeout
     }
 }
 

@@ -1,7 +1,7 @@
 //! [`LogWriter`]: appends whole records, syncs, and recovers from a crash.
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -31,8 +31,16 @@ const DEFAULT_CAPACITY: usize = 64 * 1024;
 /// short write is continued, and a failed one is cut back to the last whole record, so the
 /// file ends in a partial record only if the process died inside a `write`. Then
 /// [`open`](LogWriter::open) reports the torn tail and appending waits for
-/// [`recover`](LogWriter::recover). One writer per file: two writers would overwrite each
-/// other's records.
+/// [`recover`](LogWriter::recover).
+///
+/// One writer per file: [`create`](LogWriter::create),
+/// [`create_truncate`](LogWriter::create_truncate) and [`open`](LogWriter::open) take the
+/// file's advisory lock (`flock` on Unix, `LockFileEx` on Windows) and hold it until the
+/// writer is dropped, so a second `LogWriter` of the file, in this process or another, gets
+/// [`Error::Locked`]. Programs that do not take the lock are not kept out; so before each
+/// `write` the writer checks (one `fstat`) that the file still ends where its records end,
+/// and refuses with [`Error::ForeignWrite`] rather than overwrite bytes someone else
+/// appended. (On a file system without locks the writer works unlocked.)
 ///
 /// ```
 /// use typed_memmap::{LogHeader, LogWriter};
@@ -83,9 +91,10 @@ impl<T: Element> LogWriter<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::FileNotEmpty`] when the file exists and is not empty; [`Error::ZeroSizedElement`];
-    /// [`Error::Misaligned`] when the header length is not a multiple of `align_of::<T>()`
-    /// (readers could not map the records); [`Error::Io`].
+    /// [`Error::FileNotEmpty`] when the file exists and is not empty; [`Error::Locked`] when
+    /// another `LogWriter` has it open; [`Error::ZeroSizedElement`]; [`Error::Misaligned`] when
+    /// the header length is not a multiple of `align_of::<T>()` (readers could not map the
+    /// records); [`Error::Io`].
     pub fn create(path: impl AsRef<Path>, header: Option<&[u8]>) -> Result<LogWriter<T>> {
         Self::create_impl(path.as_ref(), header.unwrap_or_default(), false)
     }
@@ -95,11 +104,28 @@ impl<T: Element> LogWriter<T> {
     ///
     /// # Errors
     ///
-    /// As [`create`](LogWriter::create), without the refusal.
+    /// As [`create`](LogWriter::create), without the refusal; a file that another
+    /// `LogWriter` has open is not emptied ([`Error::Locked`]).
     ///
-    /// Followers of the old content see the file shrink and get
-    /// [`Error::Shrunk`](crate::Error::Shrunk) from their next
-    /// [`refresh`](crate::RecordLog::refresh).
+    /// # Followers of the old content
+    ///
+    /// Emptying a followed file breaks the
+    /// [followers' contract](crate::log#the-followers-contract); what a
+    /// [`RecordLog`](crate::RecordLog) of it notices at its next
+    /// [`refresh`](crate::RecordLog::refresh):
+    ///
+    /// - while the file is shorter than the records it showed:
+    ///   [`Error::Shrunk`](crate::Error::Shrunk);
+    /// - once new records reach past the old size: [`Error::Replaced`](crate::Error::Replaced)
+    ///   when the first or the last record it showed has other bytes now (it keeps a copy of
+    ///   the first 64 bytes of each);
+    /// - not noticed: a file that has exactly the old length again when the follower looks
+    ///   (a refresh of an unchanged length costs one `fstat` and reads nothing), or new
+    ///   records equal to the old ones at those two places. Until a follower's next
+    ///   `refresh`, the records it shows may already be the new ones.
+    ///
+    /// To replace a followed log safely, rotate it: rename it, then [`create`](LogWriter::create)
+    /// a new one; followers notice with [`RecordLog::check_path`](crate::RecordLog::check_path).
     pub fn create_truncate(path: impl AsRef<Path>, header: Option<&[u8]>) -> Result<LogWriter<T>> {
         Self::create_impl(path.as_ref(), header.unwrap_or_default(), true)
     }
@@ -107,14 +133,10 @@ impl<T: Element> LogWriter<T> {
     fn create_impl(path: &Path, header: &[u8], truncate: bool) -> Result<LogWriter<T>> {
         let header_len = header.len() as u64;
         check_layout::<T>(path, header_len)?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|e| Error::io("create", path, e))?;
-        let len = file_len(&file, path)?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false);
+        // Locked before anything is checked or truncated: a live writer's file is left alone.
+        let (file, len) = open_locked(&options, path, "create")?;
         if len > 0 {
             if !truncate {
                 return Err(Error::FileNotEmpty {
@@ -150,9 +172,10 @@ impl<T: Element> LogWriter<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::Header`] when the file is shorter than the header;
-    /// [`Error::HeaderMismatch`] (naming the expected and the found header) when the check
-    /// fails; [`Error::ZeroSizedElement`]; [`Error::Misaligned`]; [`Error::Io`].
+    /// [`Error::Locked`] when another `LogWriter` has the file open; [`Error::Header`] when
+    /// the file is shorter than the header; [`Error::HeaderMismatch`] (naming the expected
+    /// and the found header) when the check fails; [`Error::ZeroSizedElement`];
+    /// [`Error::Misaligned`]; [`Error::Io`].
     pub fn open(path: impl AsRef<Path>, header: LogHeader) -> Result<LogWriter<T>> {
         Self::open_impl(path.as_ref(), &header)
     }
@@ -160,12 +183,7 @@ impl<T: Element> LogWriter<T> {
     fn open_impl(path: &Path, header: &LogHeader) -> Result<LogWriter<T>> {
         let header_len = header.byte_len();
         check_layout::<T>(path, header_len)?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(|e| Error::io("open", path, e))?;
-        let len = file_len(&file, path)?;
+        let (file, len) = open_locked(&OpenOptions::new(), path, "open")?;
         if len < header_len {
             return Err(header.too_short(path, len));
         }
@@ -195,7 +213,8 @@ impl<T: Element> LogWriter<T> {
     /// # Errors
     ///
     /// [`Error::TornTail`] while a torn tail waits for [`recover`](LogWriter::recover);
-    /// [`Error::Io`] when the buffer had to be written and that failed.
+    /// [`Error::ForeignWrite`] when the buffer had to be written and someone else had
+    /// written to the file; [`Error::Io`] when the buffer had to be written and that failed.
     pub fn append(&mut self, record: &T) -> Result<()> {
         self.append_all(core::slice::from_ref(record))
     }
@@ -234,7 +253,9 @@ impl<T: Element> LogWriter<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`]; the records not written stay buffered.
+    /// [`Error::ForeignWrite`] when the file no longer ends where this writer's records end
+    /// (someone else appended or truncated): nothing is written; [`Error::Io`]. The records
+    /// not written stay buffered.
     pub fn flush(&mut self) -> Result<()> {
         if self.buf.is_empty() {
             return Ok(());
@@ -323,6 +344,21 @@ impl<T: Element> LogWriter<T> {
         &self.path
     }
 
+    /// Checks that the file ends where this writer's records end (one `fstat`): the lock
+    /// keeps other `LogWriter`s out, not other programs, and writing at a remembered offset
+    /// after someone else appended would overwrite their bytes.
+    fn check_end(&self) -> Result<()> {
+        let found = file_len(&self.file, &self.path)?;
+        if found == self.committed {
+            return Ok(());
+        }
+        Err(Error::ForeignWrite {
+            path: self.path.clone(),
+            expected: self.committed,
+            found,
+        })
+    }
+
     fn check_torn(&self) -> Result<()> {
         if self.torn == 0 {
             return Ok(());
@@ -342,6 +378,9 @@ impl<T: Element> LogWriter<T> {
     fn write_whole(&mut self, bytes: &[u8]) -> (usize, Result<()>) {
         let size = core::mem::size_of::<T>();
         let start = self.committed;
+        if let Err(e) = self.check_end() {
+            return (0, Err(e));
+        }
         match write_all_at(&self.file, bytes, start) {
             Ok(()) => {
                 self.committed = start + bytes.len() as u64;
@@ -362,13 +401,19 @@ impl<T: Element> LogWriter<T> {
 
 impl<T> Drop for LogWriter<T> {
     /// Flushes the buffer, ignoring errors (call [`LogWriter::flush`] to see them); does not
-    /// sync.
+    /// sync. When someone else wrote to the file, the buffered records are dropped, not
+    /// written over theirs.
     fn drop(&mut self) {
         if self.buf.is_empty() {
             return;
         }
         let buf = core::mem::take(&mut self.buf);
         let start = self.committed;
+        if file_len(&self.file, &self.path).ok() != Some(start) {
+            // Someone else wrote to or truncated the file (see `check_end`): the records are
+            // dropped rather than written over theirs.
+            return;
+        }
         if let Err((done, _)) = write_all_at(&self.file, &buf, start) {
             let size = core::mem::size_of::<T>().max(1);
             if done % size != 0 {
@@ -389,6 +434,35 @@ impl<T: Element> fmt::Debug for LogWriter<T> {
             .field("buffered", &self.buffered())
             .field("torn_tail_bytes", &self.torn)
             .finish()
+    }
+}
+
+/// Opens `path` for reading and writing with `options`, takes the writer lock, and returns
+/// the file and its length.
+fn open_locked(options: &OpenOptions, path: &Path, op: &'static str) -> Result<(File, u64)> {
+    let file = options
+        .clone()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(op, path, e))?;
+    lock(&file, path)?;
+    let len = file_len(&file, path)?;
+    Ok((file, len))
+}
+
+/// Takes the file's advisory writer lock (`flock` on Unix, `LockFileEx` on Windows), held
+/// until the file is closed, that is until the writer is dropped. Only `LogWriter`s take
+/// it: it keeps a second writer out, not a program that ignores it.
+fn lock(file: &File, path: &Path) -> Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => Err(Error::Locked {
+            path: path.to_path_buf(),
+        }),
+        // A file system without locks: the writer works as before the lock existed.
+        Err(TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(()),
+        Err(TryLockError::Error(e)) => Err(Error::io("lock", path, e)),
     }
 }
 

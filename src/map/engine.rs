@@ -139,7 +139,7 @@ impl Request<'_> {
     /// The checks that need no file: alignment, and with an explicit shape, overflow. They run
     /// before anything is opened, created or truncated.
     fn check_before_open(&self, elem: ElementInfo, path: &Path, mode: Mode) -> Result<()> {
-        if self.offset % elem.align as u64 != 0 {
+        if !self.offset.is_multiple_of(elem.align as u64) {
             return Err(elem.misaligned(path, self.offset));
         }
         if let Some(shape) = self.shape {

@@ -197,7 +197,7 @@ fn header_for<T: Element>(path: &Path, shape: &[usize], fortran: bool) -> Result
         });
     }
     let align = core::mem::align_of::<T>();
-    if offset % align as u64 != 0 {
+    if !offset.is_multiple_of(align as u64) {
         return Err(Error::Misaligned {
             path: path.to_path_buf(),
             offset,

@@ -12,8 +12,10 @@
 //! and shape prefixes (`'2i4'`), which numpy never writes, and non-str titles.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 
-use super::literal::{self, Encoding, Lit, Node, SyntaxError};
+use super::header::{HeaderError, DEFAULT_MAX_HEADER_LEN};
+use super::literal::{self, Encoding, Keep, Lit, Node, Parser, SyntaxError};
 use crate::dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 
 /// numpy's `NPY_MAXDIMS`: arrays and subarrays have at most this many dimensions.
@@ -30,6 +32,31 @@ pub(crate) fn base_rank(d: &Dtype) -> usize {
 /// numpy caps string and void sizes (and subarray dimensions) at a C `int`.
 const C_INT_MAX: u64 = i32::MAX as u64;
 
+/// How many fields (padding entries included, over all nested records) one descr may hold
+/// when read by [`parse_descr`]: as many as a header of [`DEFAULT_MAX_HEADER_LEN`] bytes may.
+const DEFAULT_MAX_FIELDS: usize = max_fields_for(DEFAULT_MAX_HEADER_LEN);
+
+/// The field limit that goes with a header length limit: one field per 64 bytes of it
+/// (262 144 for the default 16 MiB), at least 4096.
+///
+/// A field costs about 100 bytes once parsed (name, offset, dtype), five times the 20
+/// bytes `np.save` writes for it, so a header of the limit's size with a field every 20
+/// bytes would need hundreds of megabytes; the limit keeps that to a few times the limit
+/// itself. A trusted file with more fields needs a larger header length limit.
+pub(crate) const fn max_fields_for(max_header_len: usize) -> usize {
+    let n = max_header_len / 64;
+    if n < 4096 {
+        4096
+    } else {
+        n
+    }
+}
+
+/// At most this many nodes are built for one value read whole (a type string, a field, a
+/// subarray shape); a longer value is a record, streamed field by field, or an error. A
+/// 64-dimension shape with each dimension in 200 parentheses stays inside.
+const SMALL_VALUE_NODES: usize = (MAX_DIMS + 2) * 202;
+
 /// Parses descr text, a Python literal as it appears in a `.npy` header, into a [`Dtype`].
 ///
 /// `parse_descr(d.descr())` gives back `d` for every dtype, and `parse_descr(x).descr()` is
@@ -40,26 +67,235 @@ const C_INT_MAX: u64 = i32::MAX as u64;
 /// let d = parse_descr("[('a', '<u1'), ('b', '>f8', (2,))]").unwrap();
 /// assert_eq!(d.descr(), "[('a', '|u1'), ('b', '>f8', (2,))]");
 /// assert_eq!(d.itemsize(), 17);
+///
+/// let e = parse_descr("[('a', '<u1'), ('b', '<f7')]").unwrap_err();
+/// assert_eq!(e.at, 21); // the `'<f7'`
+/// assert!(e.message.contains("not a valid dtype descriptor: '<f7'"));
 /// ```
 ///
 /// # Errors
-/// A message saying what is wrong when the text is not a Python literal, or the literal is not
-/// a descr numpy reads, or the dtype holds Python objects.
-pub fn parse_descr(text: &str) -> Result<Dtype, String> {
-    let node = literal::parse(text.as_bytes(), Encoding::Utf8, false)
-        .map_err(|e| format!("{} (at byte {} of the descr)", e.message, e.at))?;
-    descr_from_node(&node).map_err(|e| e.message)
+/// A [`HeaderError`] saying what is wrong and where, its `at` being the byte of `text` (not
+/// of a file): the text is not a Python literal, or the literal is not a descr numpy reads,
+/// or the dtype holds Python objects, or it has more than 262 144 fields.
+pub fn parse_descr(text: &str) -> Result<Dtype, HeaderError> {
+    let src = text.as_bytes();
+    let to_descr_error = |e: SyntaxError| HeaderError {
+        at: e.at as u64,
+        message: e.message,
+    };
+    let keep = Keep {
+        depth: 0,
+        max_items: 0,
+        what: "",
+    };
+    let root = literal::parse_shallow(src, Encoding::Utf8, false, keep).map_err(to_descr_error)?;
+    let mut p = Parser::new_at(src, root.start, Encoding::Utf8, false);
+    read_descr(&mut p, &mut DescrLimits::new(DEFAULT_MAX_FIELDS)).map_err(to_descr_error)
+}
+
+/// The limits on one descr while it is read.
+pub(crate) struct DescrLimits {
+    max_fields: usize,
+    fields_left: usize,
+}
+
+impl DescrLimits {
+    pub(crate) fn new(max_fields: usize) -> DescrLimits {
+        DescrLimits {
+            max_fields,
+            fields_left: max_fields,
+        }
+    }
+
+    fn take_field(&mut self, at: usize) -> Result<(), SyntaxError> {
+        if self.fields_left == 0 {
+            return fail_at(
+                at,
+                format!(
+                    "the record has more than {} fields, the limit for this header length \
+                     limit; raise the header length limit (one field per 64 bytes) if the \
+                     file is trusted",
+                    self.max_fields
+                ),
+            );
+        }
+        self.fields_left -= 1;
+        Ok(())
+    }
 }
 
 fn fail<T>(node: &Node, message: impl Into<String>) -> Result<T, SyntaxError> {
+    fail_at(node.start, message)
+}
+
+fn fail_at<T>(at: usize, message: impl Into<String>) -> Result<T, SyntaxError> {
     Err(SyntaxError {
-        at: node.start,
+        at,
         message: message.into(),
     })
 }
 
+/// Reads the descr at the parser's position, in a text already checked to be a literal
+/// ([`literal::parse_shallow`]), so every error here is about the meaning. A value small
+/// enough is read whole and interpreted by [`descr_from_node`]; a record is read field by
+/// field, so that only the dtype is built, never the tree of a long field list.
+pub(crate) fn read_descr(
+    p: &mut Parser<'_>,
+    limits: &mut DescrLimits,
+) -> Result<Dtype, SyntaxError> {
+    let start = p.pos();
+    match p.next_byte()? {
+        Some(b'[') => {
+            p.bump();
+            let mut record = RecordBuilder::new(start);
+            loop {
+                match p.next_byte()? {
+                    Some(b']') => {
+                        p.bump();
+                        break;
+                    }
+                    Some(b',') => p.bump(),
+                    _ => read_field(p, &mut record, limits)?,
+                }
+            }
+            Ok(record.finish())
+        }
+        _ => {
+            if let Some(node) = p.value_within(SMALL_VALUE_NODES)? {
+                return descr_from_node(&node, limits);
+            }
+            p.set_pos(start);
+            read_long_subarray(p, start, limits)
+        }
+    }
+}
+
+/// A descr too long to read whole that is not a list: `(descr)` or `(descr, shape, ...)`
+/// around a long record.
+fn read_long_subarray(
+    p: &mut Parser<'_>,
+    start: usize,
+    limits: &mut DescrLimits,
+) -> Result<Dtype, SyntaxError> {
+    if p.next_byte()? != Some(b'(') {
+        let (node, len) = p.skip_value()?;
+        return fail(
+            &node,
+            format!(
+                "descr is not a valid dtype descriptor: {} of {len} items, expected a str, a \
+                 list of fields or a (type, shape) tuple",
+                node.type_name()
+            ),
+        );
+    }
+    p.bump();
+    let base = read_descr(p, limits)?;
+    if p.next_byte()? == Some(b')') {
+        p.bump();
+        return Ok(base);
+    }
+    // At the `,` after the base.
+    p.bump();
+    if p.next_byte()? == Some(b')') {
+        return fail_at(
+            start,
+            "the subarray descr (type,) needs two items, (type, shape)",
+        );
+    }
+    let shape = small_value(p, "the subarray shape")?;
+    let dtype = with_shape(base, &shape)?;
+    // numpy reads items 0 and 1 and ignores any further ones.
+    loop {
+        match p.next_byte()? {
+            Some(b')') => {
+                p.bump();
+                return Ok(dtype);
+            }
+            Some(b',') => p.bump(),
+            _ => drop(p.skip_value()?),
+        }
+    }
+}
+
+/// Reads one field entry of a record into `record`.
+fn read_field(
+    p: &mut Parser<'_>,
+    record: &mut RecordBuilder,
+    limits: &mut DescrLimits,
+) -> Result<(), SyntaxError> {
+    let start = p.pos();
+    if let Some(entry) = p.value_within(SMALL_VALUE_NODES)? {
+        return record.push_entry(&entry, limits);
+    }
+    // A long entry: `(name, descr)` or `(name, descr, shape)` whose descr is a long record.
+    p.set_pos(start);
+    let close = match p.next_byte()? {
+        Some(b'(') => b')',
+        Some(b'[') => b']',
+        _ => {
+            let (node, len) = p.skip_value()?;
+            return fail(
+                &node,
+                format!(
+                    "field of {len} items is {}, expected a tuple (name, type) or (name, \
+                     type, shape)",
+                    node.type_name()
+                ),
+            );
+        }
+    };
+    p.bump();
+    let name = small_value(p, "a field name")?;
+    if p.next_byte()? != Some(b',') {
+        return fail_at(
+            start,
+            format!(
+                "field {} has 1 items, expected (name, type) or (name, type, shape)",
+                name.repr()
+            ),
+        );
+    }
+    p.bump();
+    let mut dtype = read_descr(p, limits)?;
+    if p.next_byte()? == Some(b',') {
+        p.bump();
+        if p.next_byte()? != Some(close) {
+            let shape = small_value(p, "a subarray shape")?;
+            dtype = with_shape(dtype, &shape)?;
+            if p.next_byte()? == Some(b',') {
+                p.bump();
+                if p.next_byte()? != Some(close) {
+                    return fail_at(
+                        start,
+                        format!(
+                            "field {} has more than 3 items, expected (name, type) or (name, \
+                             type, shape)",
+                            name.repr()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    // At the closing bracket.
+    p.bump();
+    record.push_field(start, &name, dtype, limits)
+}
+
+/// A value that must be small (a name, a shape), read whole.
+fn small_value(p: &mut Parser<'_>, what: &str) -> Result<Node, SyntaxError> {
+    let start = p.pos();
+    match p.value_within(SMALL_VALUE_NODES)? {
+        Some(node) => Ok(node),
+        None => fail_at(
+            start,
+            format!("{what} holds more than {SMALL_VALUE_NODES} values, which no descr has"),
+        ),
+    }
+}
+
 /// numpy's `descr_to_dtype` over a parsed literal; errors point at the guilty node.
-pub(crate) fn descr_from_node(node: &Node) -> Result<Dtype, SyntaxError> {
+pub(crate) fn descr_from_node(node: &Node, limits: &mut DescrLimits) -> Result<Dtype, SyntaxError> {
     match &node.lit {
         Lit::Str(s) => type_string(s).map_err(|m| SyntaxError {
             at: node.start,
@@ -76,10 +312,16 @@ pub(crate) fn descr_from_node(node: &Node) -> Result<Dtype, SyntaxError> {
                 );
             }
             // numpy reads items 0 and 1 and ignores any further ones.
-            let base = descr_from_node(&items[0])?;
+            let base = descr_from_node(&items[0], limits)?;
             with_shape(base, &items[1])
         }
-        Lit::List(fields) => record(node, fields),
+        Lit::List(fields) => {
+            let mut record = RecordBuilder::new(node.start);
+            for entry in fields {
+                record.push_entry(entry, limits)?;
+            }
+            Ok(record.finish())
+        }
         Lit::Dict(_) => fail(
             node,
             "a dict descr is not read by numpy's .npy reader (it writes fields as a list of \
@@ -164,11 +406,42 @@ fn with_shape(base: Dtype, shape_node: &Node) -> Result<Dtype, SyntaxError> {
     Ok(Dtype::subarray(base, &shape))
 }
 
-fn record(node: &Node, entries: &[Node]) -> Result<Dtype, SyntaxError> {
-    let mut fields: Vec<Field> = Vec::new();
-    let mut used: HashSet<String> = HashSet::new();
-    let mut offset = 0usize;
-    for entry in entries {
+/// A record's fields as they are read: offsets as running sums, padding dropped, names and
+/// titles checked for repeats.
+struct RecordBuilder {
+    /// Where the record's list starts, for errors about the whole record.
+    at: usize,
+    fields: Vec<Field>,
+    /// The hashes of the names and titles so far: a set keeps huge records linear, and
+    /// hashes instead of copies of the names keep it small. A hit is confirmed against the
+    /// fields.
+    used: HashSet<u64>,
+    hasher: RandomState,
+    offset: usize,
+}
+
+impl RecordBuilder {
+    fn new(at: usize) -> RecordBuilder {
+        RecordBuilder {
+            at,
+            fields: Vec::new(),
+            used: HashSet::new(),
+            hasher: RandomState::new(),
+            offset: 0,
+        }
+    }
+
+    /// Whether an earlier field has `s` as its name or title.
+    fn is_used(&self, s: &str) -> bool {
+        self.used.contains(&self.hasher.hash_one(s))
+            && self
+                .fields
+                .iter()
+                .any(|f| f.name == s || f.title.as_deref() == Some(s))
+    }
+
+    /// A field entry read whole: `(name, type)` or `(name, type, shape)`.
+    fn push_entry(&mut self, entry: &Node, limits: &mut DescrLimits) -> Result<(), SyntaxError> {
         let parts = match &entry.lit {
             Lit::Tuple(p) | Lit::List(p) => p,
             _ => {
@@ -192,11 +465,22 @@ fn record(node: &Node, entries: &[Node]) -> Result<Dtype, SyntaxError> {
                 ),
             );
         }
-        let mut dtype = descr_from_node(&parts[1])?;
+        let mut dtype = descr_from_node(&parts[1], limits)?;
         if let Some(shape) = parts.get(2) {
             dtype = with_shape(dtype, shape)?;
         }
-        let (title, name) = match &parts[0].lit {
+        self.push_field(entry.start, &parts[0], dtype, limits)
+    }
+
+    /// A field whose entry starts at byte `at`, named by `name_node`.
+    fn push_field(
+        &mut self,
+        at: usize,
+        name_node: &Node,
+        dtype: Dtype,
+        limits: &mut DescrLimits,
+    ) -> Result<(), SyntaxError> {
+        let (title, name) = match &name_node.lit {
             Lit::Str(n) => (None, n.clone()),
             Lit::Tuple(tn) if tn.len() == 2 => match (&tn[0].lit, &tn[1].lit) {
                 (Lit::Str(t), Lit::Str(n)) => (Some(t.clone()), n.clone()),
@@ -207,14 +491,15 @@ fn record(node: &Node, entries: &[Node]) -> Result<Dtype, SyntaxError> {
             },
             _ => {
                 return fail(
-                    &parts[0],
+                    name_node,
                     format!(
                         "field name {} must be a str or a (title, name) tuple",
-                        parts[0].repr()
+                        name_node.repr()
                     ),
                 )
             }
         };
+        limits.take_field(at)?;
         let size = dtype.itemsize();
         // numpy drops `''`-named fields whose type is void without fields: plain void and
         // every subarray (a subarray's scalar type is void).
@@ -226,48 +511,52 @@ fn record(node: &Node, entries: &[Node]) -> Result<Dtype, SyntaxError> {
                 Dtype::Record(_) => false,
             };
         if !is_pad {
-            // One namespace for names and titles, as numpy's fields dict; a set keeps huge
-            // records linear.
-            let clash =
-                used.contains(name.as_str()) || title.as_deref().is_some_and(|t| used.contains(t));
+            // One namespace for names and titles, as numpy's fields dict.
+            let clash = self.is_used(&name) || title.as_deref().is_some_and(|t| self.is_used(t));
             if clash {
                 return fail(
-                    &parts[0],
+                    name_node,
                     format!(
                         "field {} repeats a name or title of an earlier field",
-                        parts[0].repr()
+                        name_node.repr()
                     ),
                 );
             }
             if title.as_deref() == Some(name.as_str()) {
                 return fail(
-                    &parts[0],
-                    format!("field {}: the title equals the name", parts[0].repr()),
+                    name_node,
+                    format!("field {}: the title equals the name", name_node.repr()),
                 );
             }
-            used.insert(name.clone());
+            self.used.insert(self.hasher.hash_one(name.as_str()));
             if let Some(t) = &title {
-                used.insert(t.clone());
+                self.used.insert(self.hasher.hash_one(t.as_str()));
             }
-            fields.push(Field {
+            self.fields.push(Field {
                 name,
                 title,
-                offset,
+                offset: self.offset,
                 dtype,
             });
         }
-        offset = match offset
+        self.offset = match self
+            .offset
             .checked_add(size)
             .filter(|&n| n <= isize::MAX as usize)
         {
             Some(o) => o,
-            None => return fail(node, "the record's size overflows"),
+            None => return fail_at(self.at, "the record's size overflows"),
         };
+        Ok(())
     }
-    Ok(Dtype::Record(RecordDtype {
-        fields,
-        itemsize: offset,
-    }))
+
+    fn finish(mut self) -> Dtype {
+        self.fields.shrink_to_fit();
+        Dtype::Record(RecordDtype {
+            fields: self.fields,
+            itemsize: self.offset,
+        })
+    }
 }
 
 /// What `np.dtype(s)` builds for a type string numpy reads.
@@ -601,7 +890,8 @@ mod tests {
         ];
         for (input, want) in table {
             let e = parse_descr(input).expect_err(input);
-            assert!(e.contains(want), "{input}: {e}");
+            assert!(e.message.contains(want), "{input}: {e}");
+            assert!(e.at < input.len() as u64, "{input}: {e}");
         }
     }
 
@@ -615,9 +905,12 @@ mod tests {
             4
         );
         let e = parse_descr(&format!("('<i4', {})", dims(65))).unwrap_err();
-        assert!(e.contains("65 dimensions"), "{e}");
+        assert!(e.message.contains("65 dimensions"), "{e}");
+        assert_eq!(e.at, 8, "{e}");
         // Nested subarrays count together.
-        let e = parse_descr(&format!("[('a', ('<i4', {}), {})]", dims(60), dims(5))).unwrap_err();
-        assert!(e.contains("65 dimensions"), "{e}");
+        let text = format!("[('a', ('<i4', {}), {})]", dims(60), dims(5));
+        let e = parse_descr(&text).unwrap_err();
+        assert!(e.message.contains("65 dimensions"), "{e}");
+        assert_eq!(e.at, text.rfind('(').unwrap() as u64, "{e}");
     }
 }

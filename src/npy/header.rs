@@ -15,6 +15,17 @@
 //! (numpy lets them through and fails later); a shape whose byte size cannot be addressed is
 //! refused here.
 //!
+//! Memory is bounded by the header's bytes, not by what its text could expand to. The text
+//! is first checked as a literal without building a tree for the values (keeping only the
+//! dict's entries, at most 64); unknown keys are then refused without reading their values,
+//! a shape of more than 64 dimensions is counted and refused without being built, and the
+//! descr is read field by field, so that only the resulting dtype is allocated. A record may
+//! have at most one field per 64 bytes of the header length limit (262 144 at the default);
+//! numpy has no such limit, but a parsed field costs about 100 bytes, five times what
+//! `np.save` writes for it. A hostile header at the default limit peaks at about 1x its
+//! length when its keys or shape are wrong and 3x when it is a record of too many fields
+//! (`tests/npy_header_memory.rs` measures it).
+//!
 //! Writing produces numpy's bytes exactly (`np.save`, `open_memmap`): sorted keys, a space
 //! after each `,` and `:`, `", }"`, the growth-axis spaces that let the shape grow in place,
 //! and padding spaces so that the data starts at a multiple of 64.
@@ -22,8 +33,8 @@
 use std::fmt;
 use std::io::{self, Read};
 
-use super::descr::{base_rank, descr_from_node, MAX_DIMS};
-use super::literal::{self, Encoding, Lit, Node};
+use super::descr::{base_rank, max_fields_for, read_descr, DescrLimits, MAX_DIMS};
+use super::literal::{self, Encoding, Keep, Lit, Node, Parser};
 use crate::dtype::{py_repr_shape, Dtype};
 
 /// The six bytes every `.npy` file starts with.
@@ -34,7 +45,9 @@ pub const MAGIC: &[u8; 6] = b"\x93NUMPY";
 /// numpy refuses headers over 10000 characters by default although `np.save` writes larger
 /// ones (a struct of a few hundred fields; every version 2.0 file). 16 MiB holds the header
 /// of a struct with hundreds of thousands of fields while keeping a hostile length field from
-/// allocating gigabytes. Pass a larger cap to [`read_header`] for bigger trusted headers.
+/// allocating gigabytes. The cap also caps the number of fields of the descr's records, at
+/// one per 64 bytes (262 144 here). Pass a larger cap to [`read_header`] for bigger trusted
+/// headers.
 pub const DEFAULT_MAX_HEADER_LEN: usize = 16 << 20;
 
 /// numpy's `GROWTH_AXIS_MAX_DIGITS`: room for the growth axis to reach 21 digits.
@@ -60,10 +73,12 @@ pub struct Header {
     pub descr_text: String,
 }
 
-/// What is wrong with a header, and at which byte of the file.
+/// What is wrong with a header, and at which byte of the file; from
+/// [`parse_descr`](super::parse_descr), what is wrong with the descr, and at which byte of
+/// its text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeaderError {
-    /// The byte position in the file where the problem is.
+    /// The byte position in the file (or in the descr text) where the problem is.
     pub at: u64,
     /// What is wrong, lowercase, with the numbers.
     pub message: String,
@@ -109,6 +124,8 @@ struct Preamble {
     version: (u8, u8),
     header_len: usize,
     text_start: usize,
+    /// The cap the header was read with (it also caps the number of fields).
+    max_header_len: usize,
 }
 
 /// Magic, version and length field; `NeedMore` if `prefix` ends inside them.
@@ -167,6 +184,7 @@ fn preamble(prefix: &[u8], max_header_len: usize) -> Result<Preamble, PrefixErro
         version,
         header_len,
         text_start,
+        max_header_len,
     })
 }
 
@@ -235,26 +253,94 @@ fn parse_with_spans(prefix: &[u8], max_header_len: usize) -> Result<(Header, Spa
     } else {
         Encoding::Latin1
     };
-    let root = literal::parse(text, encoding, pre.version != (3, 0)).map_err(|e| HeaderError {
-        at: (base + e.at) as u64,
-        message: format!("cannot parse the header: {}", e.message),
-    })?;
-    let (header, spans) = interpret(&root, text, encoding, &pre)?;
+    let long_suffix = pre.version != (3, 0);
+    // The whole text is checked first, keeping only the dict and its keys: errors of syntax
+    // come before errors of meaning, as in numpy, and no tree is built for the values.
+    let keep = Keep {
+        depth: 1,
+        max_items: MAX_HEADER_ITEMS,
+        what: "the header (numpy's has the 3 keys 'descr', 'fortran_order' and 'shape')",
+    };
+    let root =
+        literal::parse_shallow(text, encoding, long_suffix, keep).map_err(|e| HeaderError {
+            at: (base + e.at) as u64,
+            message: format!("cannot parse the header: {}", e.message),
+        })?;
+    let source = Source {
+        text,
+        encoding,
+        long_suffix,
+        base,
+    };
+    let (header, spans) = interpret(&root, &source, &pre)?;
     Ok((header, spans))
+}
+
+/// The header text, checked to be a literal, from which values are read again by span.
+struct Source<'a> {
+    text: &'a [u8],
+    encoding: Encoding,
+    long_suffix: bool,
+    /// Where the text starts in the file.
+    base: usize,
+}
+
+/// The most entries the header dict may have (repeated keys included; the last one counts,
+/// as in Python).
+const MAX_HEADER_ITEMS: usize = 64;
+
+/// The most nodes built to show a value in a message or to read a small value.
+const SHOWN_NODES: usize = 4096;
+
+impl Source<'_> {
+    fn parser_at(&self, n: &Node) -> Parser<'_> {
+        Parser::new_at(self.text, n.start, self.encoding, self.long_suffix)
+    }
+
+    /// The value of the (shallow) node `n` read again whole, if it has at most `max_nodes`
+    /// nodes.
+    fn reread(&self, n: &Node, max_nodes: usize) -> Result<Option<Node>, HeaderError> {
+        self.parser_at(n)
+            .value_within(max_nodes)
+            .map_err(|e| header_error(self.base + e.at, e.message))
+    }
+
+    /// Python's `repr` of the value at `n`, cut to 200 characters; the text as written
+    /// when the value is too long to rebuild.
+    fn shown(&self, n: &Node) -> String {
+        match self.reread(n, SHOWN_NODES) {
+            Ok(Some(full)) => short_repr(&full),
+            _ => {
+                let end = n.end.min(n.start + 200);
+                let mut s: String = match self.encoding {
+                    Encoding::Latin1 => {
+                        self.text[n.start..end].iter().map(|&b| b as char).collect()
+                    }
+                    Encoding::Utf8 => {
+                        String::from_utf8_lossy(&self.text[n.start..end]).into_owned()
+                    }
+                };
+                if end < n.end {
+                    s.push_str("...");
+                }
+                s
+            }
+        }
+    }
 }
 
 fn interpret(
     root: &Node,
-    text: &[u8],
-    encoding: Encoding,
+    src: &Source<'_>,
     pre: &Preamble,
 ) -> Result<(Header, Spans), HeaderError> {
     let base = pre.text_start;
     let at = |n: &Node| base + n.start;
     let Lit::Dict(pairs) = &root.lit else {
-        let mut shown = root.repr();
-        truncate_chars(&mut shown, 200);
-        return herr(at(root), format!("header is not a dictionary: {shown}"));
+        return herr(
+            at(root),
+            format!("header is not a dictionary: {}", src.shown(root)),
+        );
     };
     let (mut descr, mut order, mut shape): (Option<&Node>, Option<&Node>, Option<&Node>) =
         (None, None, None);
@@ -268,7 +354,7 @@ fn interpret(
         }
     }
     let (Some(descr), Some(order), Some(shape), false) = (descr, order, shape, unknown) else {
-        let mut keys: Vec<String> = pairs.iter().map(|(k, _)| k.repr()).collect();
+        let mut keys: Vec<String> = pairs.iter().map(|(k, _)| src.shown(k)).collect();
         keys.sort();
         keys.dedup();
         let mut shown = keys.join(", ");
@@ -282,15 +368,43 @@ fn interpret(
         );
     };
 
-    let Lit::Tuple(dims) = &shape.lit else {
+    let Lit::Tuple(_) = &shape.lit else {
         return herr(
             at(shape),
             format!(
                 "shape is not valid: {} is {}, expected a tuple of ints",
-                short_repr(shape),
+                src.shown(shape),
                 shape.type_name()
             ),
         );
+    };
+    // Counted without building the items: a shape of millions of dimensions is refused
+    // before it costs memory.
+    let (_, ndim) = src
+        .parser_at(shape)
+        .skip_value()
+        .map_err(|e| header_error(base + e.at, e.message))?;
+    if ndim > MAX_DIMS {
+        return herr(
+            at(shape),
+            format!(
+                "the array has {ndim} dimensions in its shape alone; numpy allows at most \
+                 {MAX_DIMS}"
+            ),
+        );
+    }
+    let Some(shape_node) = src.reread(shape, SHOWN_NODES)? else {
+        return herr(
+            at(shape),
+            format!(
+                "shape is not valid: {}: expected a tuple of at most {MAX_DIMS} ints",
+                src.shown(shape)
+            ),
+        );
+    };
+    let shape = &shape_node;
+    let Lit::Tuple(dims) = &shape.lit else {
+        unreachable!("a tuple read again is a tuple");
     };
     let mut shape_vec = Vec::with_capacity(dims.len());
     for d in dims {
@@ -331,11 +445,12 @@ fn interpret(
             at(order),
             format!(
                 "fortran_order is not a valid bool: {} (expected True or False)",
-                short_repr(order)
+                src.shown(order)
             ),
         );
     };
-    let dtype = descr_from_node(descr).map_err(|e| HeaderError {
+    let mut limits = DescrLimits::new(max_fields_for(pre.max_header_len));
+    let dtype = read_descr(&mut src.parser_at(descr), &mut limits).map_err(|e| HeaderError {
         at: (base + e.at) as u64,
         message: format!("invalid descr: {}", e.message),
     })?;
@@ -368,8 +483,8 @@ fn interpret(
             ),
         );
     }
-    let descr_bytes = &text[descr.start..descr.end];
-    let descr_text = match encoding {
+    let descr_bytes = &src.text[descr.start..descr.end];
+    let descr_text = match src.encoding {
         Encoding::Latin1 => descr_bytes.iter().map(|&b| b as char).collect(),
         Encoding::Utf8 => String::from_utf8_lossy(descr_bytes).into_owned(),
     };
@@ -414,8 +529,10 @@ fn truncate_chars(s: &mut String, max: usize) {
 /// # Errors
 /// A [`HeaderError`] saying what is wrong and at which byte: a bad magic string or version,
 /// `HEADER_LEN` over `max_header_len` or past the end of `bytes` ("expected 500 bytes, got
-/// 70"), text that is not a Python literal, a dict without exactly the three keys, an invalid
-/// shape, `fortran_order` or descr, an object dtype, a shape whose byte size overflows.
+/// 70"), text that is not a Python literal, a dict without exactly the three keys (or with
+/// more than 64 entries), an invalid shape (more than 64 dimensions, not ints),
+/// `fortran_order` or descr, an object dtype, a record of more than `max_header_len / 64`
+/// fields, a shape whose byte size overflows.
 pub fn parse_header(bytes: &[u8], max_header_len: usize) -> Result<Header, HeaderError> {
     match Header::parse_prefix(bytes, max_header_len) {
         Ok(h) => Ok(h),

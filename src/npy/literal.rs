@@ -128,21 +128,50 @@ impl Node {
 
 /// Parses `src` as one Python literal. `allow_long_suffix` accepts Python 2's `L` after an
 /// int (`3L`), which numpy tolerates in version 1.0 and 2.0 headers.
+#[cfg(test)]
 pub(crate) fn parse(
     src: &[u8],
     encoding: Encoding,
     allow_long_suffix: bool,
 ) -> Result<Node, SyntaxError> {
+    let keep = Keep {
+        depth: usize::MAX,
+        max_items: usize::MAX,
+        what: "",
+    };
+    parse_shallow(src, encoding, allow_long_suffix, keep)
+}
+
+/// How much of the tree [`parse_shallow`] keeps.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Keep {
+    /// Containers nested deeper than this keep none of their items but the first (and the
+    /// first unhashable one). 0 keeps only the root's kind and span; 1 the root's items too.
+    pub depth: usize,
+    /// A container whose items are kept may have at most this many; more is an error...
+    pub max_items: usize,
+    /// ... that names the container so.
+    pub what: &'static str,
+}
+
+/// Checks that `src` is one Python literal, keeping the tree only `keep.depth` brackets
+/// deep: the items of a container nested deeper are parsed, checked and dropped (the node
+/// keeps its kind and span, and at most its first item and its first unhashable one). So
+/// checking a text costs memory for its strings and its nesting, not for its items: a
+/// header of millions of values is refused or read without building millions of nodes.
+pub(crate) fn parse_shallow(
+    src: &[u8],
+    encoding: Encoding,
+    allow_long_suffix: bool,
+    keep: Keep,
+) -> Result<Node, SyntaxError> {
     if let Some(at) = src.iter().position(|&b| b == 0) {
         return err(at, "NUL byte (Python source cannot contain NUL bytes)");
     }
-    let mut p = Parser {
-        src,
-        pos: 0,
-        depth: 0,
-        encoding,
-        allow_long_suffix,
-    };
+    let mut p = Parser::new(src, encoding, allow_long_suffix);
+    p.keep_depth = keep.depth;
+    p.kept_max = keep.max_items;
+    p.kept_what = keep.what;
     p.skip_leading()?;
     let node = p.value()?;
     p.skip_ws(false)?;
@@ -166,15 +195,108 @@ fn describe_byte(b: u8) -> String {
     }
 }
 
-struct Parser<'a> {
+/// The parser, also driven value by value by the header and descr readers (which first
+/// check the whole text with [`parse_shallow`], then read the values they need again from
+/// their spans, streaming the long ones).
+pub(crate) struct Parser<'a> {
     src: &'a [u8],
     pos: usize,
     depth: usize,
     encoding: Encoding,
     allow_long_suffix: bool,
+    /// Containers nested deeper than this keep none of their items but the first (and the
+    /// first unhashable one): see [`parse_shallow`].
+    keep_depth: usize,
+    /// The most items a container whose items are kept may have, and what it is called.
+    kept_max: usize,
+    kept_what: &'static str,
+    /// How many more values [`Parser::value_within`] may build; `usize::MAX` is no limit.
+    budget: usize,
+    /// Set when the budget ran out: the error is then not a syntax error.
+    over_budget: bool,
+    /// The number of items of the container parsed last.
+    last_len: usize,
+    /// The number of items of the first item of the sequence parsed last (for `(x)`).
+    first_len: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    /// A parser positioned at byte `pos` of `src`, keeping whole trees, without a budget.
+    pub(crate) fn new_at(
+        src: &'a [u8],
+        pos: usize,
+        encoding: Encoding,
+        allow_long_suffix: bool,
+    ) -> Parser<'a> {
+        let mut p = Parser::new(src, encoding, allow_long_suffix);
+        p.pos = pos;
+        p
+    }
+
+    fn new(src: &'a [u8], encoding: Encoding, allow_long_suffix: bool) -> Parser<'a> {
+        Parser {
+            src,
+            pos: 0,
+            depth: 0,
+            encoding,
+            allow_long_suffix,
+            keep_depth: usize::MAX,
+            kept_max: usize::MAX,
+            kept_what: "",
+            budget: usize::MAX,
+            over_budget: false,
+            last_len: 0,
+            first_len: 0,
+        }
+    }
+
+    /// The current byte position.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves to byte `pos` (a position this parser was at before).
+    pub(crate) fn set_pos(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+
+    /// Skips whitespace and comments (inside brackets) and returns the next byte, if any.
+    pub(crate) fn next_byte(&mut self) -> Result<Option<u8>, SyntaxError> {
+        self.skip_ws(true)?;
+        Ok(self.peek())
+    }
+
+    /// Steps over the byte at the current position (one the caller has seen).
+    pub(crate) fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Parses the value at the current position into a tree of at most `max_nodes` nodes;
+    /// `Ok(None)` (with the position undefined) when it has more.
+    pub(crate) fn value_within(&mut self, max_nodes: usize) -> Result<Option<Node>, SyntaxError> {
+        self.skip_ws(true)?;
+        self.budget = max_nodes;
+        self.over_budget = false;
+        let r = self.value();
+        self.budget = usize::MAX;
+        match r {
+            Err(_) if self.over_budget => Ok(None),
+            r => r.map(Some),
+        }
+    }
+
+    /// Parses the value at the current position and drops it, building no tree; returns
+    /// its kind and span (no items) and, for a container, its number of items.
+    pub(crate) fn skip_value(&mut self) -> Result<(Node, usize), SyntaxError> {
+        self.skip_ws(true)?;
+        let keep = self.keep_depth;
+        self.keep_depth = self.depth;
+        self.last_len = 0;
+        let r = self.value();
+        self.keep_depth = keep;
+        r.map(|n| (n, self.last_len))
+    }
+
     fn peek(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
     }
@@ -297,6 +419,13 @@ impl Parser<'_> {
     fn value(&mut self) -> Result<Node, SyntaxError> {
         let start = self.pos;
         let b = self.expect_more("a value")?;
+        if self.budget != usize::MAX {
+            if self.budget == 0 {
+                self.over_budget = true;
+                return err(start, "too many values");
+            }
+            self.budget -= 1;
+        }
         match b {
             b'{' | b'[' | b'(' => {
                 if self.depth >= MAX_DEPTH {
@@ -385,6 +514,13 @@ impl Parser<'_> {
         }
     }
 
+    fn too_many_kept<T>(&self, at: usize) -> Result<T, SyntaxError> {
+        err(
+            at,
+            format!("{} has more than {} items", self.kept_what, self.kept_max),
+        )
+    }
+
     fn word_end(&self) -> usize {
         let mut e = self.pos;
         while e < self.src.len() && (self.src[e].is_ascii_alphanumeric() || self.src[e] == b'_') {
@@ -393,9 +529,14 @@ impl Parser<'_> {
         e
     }
 
-    /// Comma-separated values up to `close`; returns them and whether a comma was seen.
-    fn items(&mut self, close: u8) -> Result<(Vec<Node>, bool), SyntaxError> {
+    /// Comma-separated values up to `close`; returns them (only the first and the first
+    /// unhashable one when the container is deeper than `keep_depth`), how many there were,
+    /// and whether a comma was seen.
+    fn items(&mut self, close: u8) -> Result<(Vec<Node>, usize, bool), SyntaxError> {
+        let keep_all = self.depth <= self.keep_depth;
         let mut items = Vec::new();
+        let mut count = 0usize;
+        let mut first_len = 0usize;
         let mut comma = false;
         loop {
             self.skip_ws(true)?;
@@ -406,9 +547,27 @@ impl Parser<'_> {
             })?;
             if b == close {
                 self.pos += 1;
-                return Ok((items, comma));
+                self.last_len = count;
+                self.first_len = first_len;
+                return Ok((items, count, comma));
             }
-            items.push(self.value()?);
+            let item_at = self.pos;
+            let item = self.value()?;
+            if count == 0 {
+                first_len = self.last_len;
+            }
+            count += 1;
+            if keep_all && count > self.kept_max {
+                return self.too_many_kept(item_at);
+            }
+            if keep_all
+                || items.is_empty()
+                || (items.len() == 1
+                    && check_hashable(&items[0]).is_ok()
+                    && check_hashable(&item).is_err())
+            {
+                items.push(item);
+            }
             self.skip_ws(true)?;
             let b = self.expect_more(match close {
                 b')' => "`,` or `)`",
@@ -434,7 +593,7 @@ impl Parser<'_> {
     fn list(&mut self) -> Result<Node, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
-        let (items, _) = self.items(b']')?;
+        let (items, _, _) = self.items(b']')?;
         Ok(Node {
             start,
             end: self.pos,
@@ -445,8 +604,9 @@ impl Parser<'_> {
     fn paren(&mut self) -> Result<Node, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
-        let (mut items, comma) = self.items(b')')?;
-        if items.len() == 1 && !comma {
+        let (mut items, count, comma) = self.items(b')')?;
+        if count == 1 && !comma {
+            self.last_len = self.first_len;
             // `(x)` is x itself; keep the span of the parentheses for messages.
             let mut inner = items.pop().expect("one item");
             inner.start = start;
@@ -466,6 +626,7 @@ impl Parser<'_> {
         self.skip_ws(true)?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
+            self.last_len = 0;
             return Ok(Node {
                 start,
                 end: self.pos,
@@ -480,10 +641,12 @@ impl Parser<'_> {
             let b = self.expect_more("`,` or `}`")?;
             if b == b',' {
                 self.pos += 1;
-                let (more, _) = self.items(b'}')?;
+                let (more, count, _) = self.items(b'}')?;
                 items.extend(more);
+                self.last_len = count + 1;
             } else if b == b'}' {
                 self.pos += 1;
+                self.last_len = 1;
             } else {
                 return err(
                     self.pos,
@@ -499,7 +662,9 @@ impl Parser<'_> {
                 lit: Lit::Set(items),
             });
         }
+        let keep_all = self.depth <= self.keep_depth;
         let mut pairs = Vec::new();
+        let mut count = 0usize;
         let mut key = first;
         loop {
             check_hashable(&key)?;
@@ -507,7 +672,13 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws(true)?;
             let value = self.value()?;
-            pairs.push((key, value));
+            count += 1;
+            if keep_all && count > self.kept_max {
+                return self.too_many_kept(key.start);
+            }
+            if keep_all {
+                pairs.push((key, value));
+            }
             self.skip_ws(true)?;
             let b = self.expect_more("`,` or `}`")?;
             if b == b'}' {
@@ -536,6 +707,7 @@ impl Parser<'_> {
                 );
             }
         }
+        self.last_len = count;
         Ok(Node {
             start,
             end: self.pos,
@@ -1047,6 +1219,64 @@ mod tests {
             let e = bad(input);
             assert!(e.message.contains(want), "{input:?}: {e:?}");
         }
+    }
+
+    /// Checking without keeping the tree accepts and refuses exactly what a full parse does,
+    /// with the same errors: signs on `(1)`, `(x)` being x, unhashable items deep inside.
+    #[test]
+    fn shallow_parse_judges_like_the_full_parse() {
+        let inputs = [
+            "[-(1), ((1, 2)), (3)]",
+            "[[-(1,)]]",
+            "[{(1, [2]): 3}]",
+            "[{(1, (2, [3])): 3}]",
+            "[{1, 2, [3]}]",
+            "[{(1, 2), 3}]",
+            "[[-((1))]]",
+            "{'a': [1, 2, {3: 4}], 'b': ((((5))))}",
+            "[1, 2, 3",
+            "[(1, 2) 3]",
+        ];
+        for input in inputs {
+            let full = parse(input.as_bytes(), Encoding::Utf8, false);
+            for depth in [0, 1, 2] {
+                let keep = Keep {
+                    depth,
+                    max_items: usize::MAX,
+                    what: "",
+                };
+                let shallow = parse_shallow(input.as_bytes(), Encoding::Utf8, false, keep);
+                assert_eq!(
+                    full.as_ref().err(),
+                    shallow.as_ref().err(),
+                    "{input:?} {depth}"
+                );
+                if let (Ok(f), Ok(s)) = (&full, &shallow) {
+                    assert_eq!(
+                        (f.start, f.end, f.type_name()),
+                        (s.start, s.end, s.type_name())
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn value_within_stops_at_the_budget() {
+        let src = b"[1, 2, [3, 4]]";
+        assert!(Parser::new_at(src, 0, Encoding::Utf8, false)
+            .value_within(5)
+            .unwrap()
+            .is_none());
+        let n = Parser::new_at(src, 0, Encoding::Utf8, false)
+            .value_within(6)
+            .unwrap()
+            .unwrap();
+        assert_eq!(n.repr(), "[1, 2, [3, 4]]");
+        let (node, len) = Parser::new_at(src, 0, Encoding::Utf8, false)
+            .skip_value()
+            .unwrap();
+        assert_eq!((node.type_name(), node.end, len), ("a list", src.len(), 3));
     }
 
     #[test]

@@ -1,0 +1,235 @@
+//! Parsing a `.npy` header costs memory in proportion to its bytes, not to what its text
+//! could expand to: a hostile header just under the 16 MiB default cap must not make a reader
+//! allocate hundreds of megabytes. A counting global allocator measures the peak.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use typed_memmap::npy::{parse_header, read_header, HeaderError, DEFAULT_MAX_HEADER_LEN};
+
+/// `System`, counting the bytes currently allocated and the peak.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = CURRENT.fetch_add(by, Ordering::SeqCst) + by;
+    PEAK.fetch_max(now, Ordering::SeqCst);
+}
+
+// SAFETY: every method forwards to `System` with the same arguments and returns its result
+// unchanged; the counters are only bookkeeping and never affect the memory handed out.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as in `alloc`.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` (through this allocator) with `layout`.
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which `System` shares.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::SeqCst);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// One test at a time, inputs included: the counters are global, and a test building its
+/// input while another measures would count in the other's peak.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `f` and returns its result and the peak of the bytes it allocated on top of what
+/// was allocated before.
+fn peak_of<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    let r = f();
+    (r, PEAK.load(Ordering::SeqCst) - base)
+}
+
+/// A version 2.0 file start: magic, version, length, `text` padded with spaces to a multiple
+/// of 64, `\n`.
+fn npy_v2(text: &str) -> Vec<u8> {
+    let mut out = b"\x93NUMPY\x02\x00\0\0\0\0".to_vec();
+    out.extend_from_slice(text.as_bytes());
+    while !(out.len() + 1).is_multiple_of(64) {
+        out.push(b' ');
+    }
+    out.push(b'\n');
+    let len = u32::try_from(out.len() - 12).unwrap();
+    out[8..12].copy_from_slice(&len.to_le_bytes());
+    out
+}
+
+/// The text room of a header just under the default cap.
+const ROOM: usize = DEFAULT_MAX_HEADER_LEN - 256;
+
+/// `n` copies of `item` separated by `,`, as many as fit in `room` bytes.
+fn repeated(item: &str, room: usize) -> String {
+    let n = room / (item.len() + 1);
+    let mut s = String::with_capacity(n * (item.len() + 1));
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(item);
+    }
+    s
+}
+
+/// Parses `bytes` with both entry points and returns the larger peak; asserts it is at most
+/// 4 bytes per header byte plus 1 MiB. The caller holds [`serial`].
+fn assert_bounded(case: &str, bytes: &[u8]) -> Result<(), HeaderError> {
+    let header_len = bytes.len();
+    let budget = 4 * header_len + (1 << 20);
+    let (parsed, peak_parse) = peak_of(|| parse_header(bytes, DEFAULT_MAX_HEADER_LEN).map(drop));
+    let (read, peak_read) = peak_of(|| {
+        let mut reader = bytes;
+        read_header(&mut reader, DEFAULT_MAX_HEADER_LEN).map(drop)
+    });
+    assert_eq!(parsed, read, "{case}: both readers agree");
+    let peak = peak_parse.max(peak_read);
+    println!(
+        "{case}: header {header_len} bytes, peak {peak} bytes ({:.1}x), {:?}",
+        peak as f64 / header_len as f64,
+        parsed.as_ref().map_err(|e| e.to_string())
+    );
+    assert!(
+        peak <= budget,
+        "{case}: parsing a {header_len}-byte header peaked at {peak} bytes, over the budget \
+         of {budget} (4 x the header + 1 MiB)"
+    );
+    parsed
+}
+
+const FIXED: &str = "'descr': '<f8', 'fortran_order': False, 'shape': ()";
+
+#[test]
+fn an_unknown_key_holding_a_huge_set_is_refused_cheaply() {
+    let _serial = serial();
+    let text = format!("{{{FIXED}, 'x': {{{}}}}}", repeated("0", ROOM));
+    let bytes = npy_v2(&text);
+    let e = assert_bounded("unknown key, set of zeros", &bytes).unwrap_err();
+    assert!(
+        e.message
+            .contains("found ['descr', 'fortran_order', 'shape', 'x']"),
+        "{e}"
+    );
+    // At the dict, like every error about its keys.
+    assert_eq!(e.at, 12, "{e}");
+}
+
+#[test]
+fn a_shape_of_millions_of_dimensions_is_refused_cheaply() {
+    let _serial = serial();
+    let text = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}",
+        repeated("0", ROOM)
+    );
+    let bytes = npy_v2(&text);
+    let e = assert_bounded("shape of zeros", &bytes).unwrap_err();
+    let ndim = ROOM / 2; // `repeated` fits this many `0,`
+    assert!(
+        e.message.contains(&format!(
+            "the array has {ndim} dimensions in its shape alone; numpy allows at most 64"
+        )),
+        "{e}"
+    );
+    assert_eq!(e.at, 12 + text.find('(').unwrap() as u64, "{e}");
+}
+
+#[test]
+fn a_record_of_800k_fields_is_refused_cheaply() {
+    let _serial = serial();
+    // What `np.save` writes for a record of 838k `<f8` fields: 20 header bytes per field.
+    let room = ROOM - 64;
+    let n = room / 20;
+    let mut fields = String::with_capacity(room);
+    for i in 0..n {
+        if i > 0 {
+            fields.push_str(", ");
+        }
+        fields.push_str(&format!("('f{i:06}', '<f8')"));
+    }
+    let text = format!("{{'descr': [{fields}], 'fortran_order': False, 'shape': (), }}");
+    let bytes = npy_v2(&text);
+    let e = assert_bounded("800k fields", &bytes).unwrap_err();
+    assert!(
+        e.message.contains("the record has more than 262144 fields"),
+        "{e}"
+    );
+    // At the first field over the limit.
+    let at = 12 + text.find("('f262144'").unwrap() as u64;
+    assert_eq!(e.at, at, "{e}");
+}
+
+#[test]
+fn a_big_valid_record_still_parses() {
+    let _serial = serial();
+    // 50 000 fields: a 1 MB header, far over numpy's default `max_header_size` of 10000,
+    // but numpy writes and (with the size raised) reads it.
+    let n = 50_000;
+    let fields: Vec<String> = (0..n).map(|i| format!("('f{i:06}', '<f8')")).collect();
+    let text = format!(
+        "{{'descr': [{}], 'fortran_order': False, 'shape': (3,), }}",
+        fields.join(", ")
+    );
+    let bytes = npy_v2(&text);
+    let (h, peak) = peak_of(|| parse_header(&bytes, DEFAULT_MAX_HEADER_LEN).unwrap());
+    assert_eq!(h.shape, [3]);
+    assert_eq!(h.dtype.itemsize(), 8 * n);
+    println!(
+        "{n} fields: header {} bytes, peak {peak} bytes ({:.1}x)",
+        bytes.len(),
+        peak as f64 / bytes.len() as f64
+    );
+    // The parsed dtype itself holds about 100 bytes per field (numpy's holds more); the
+    // parse around it adds at most 4 bytes per header byte and 1 MiB.
+    let budget = 4 * bytes.len() + 160 * n + (1 << 20);
+    assert!(peak <= budget, "peak {peak} over {budget}");
+}
+
+#[test]
+fn a_dict_of_a_million_repeated_keys_is_refused_cheaply() {
+    let _serial = serial();
+    // Python keeps the last of repeated keys, and so do we, up to 64 entries.
+    let text = format!("{{{}}}", repeated("'shape': ()", ROOM));
+    let bytes = npy_v2(&text);
+    let e = assert_bounded("repeated keys", &bytes).unwrap_err();
+    assert!(e.message.contains("has more than 64 items"), "{e}");
+    // At the 65th key.
+    assert_eq!(e.at, 12 + 1 + 64 * "'shape': (),".len() as u64, "{e}");
+}
