@@ -671,11 +671,11 @@ impl fmt::Display for Error {
                 use crate::spec::SpecProblem;
                 write!(f, "{}: ", path.display())?;
                 match problem {
-                    SpecProblem::Descr { descr, message } => write!(
+                    SpecProblem::Descr { descr, at, message } => write!(
                         f,
-                        "the spec's dtype {descr:?} is not a numpy descr ({message}); give the \
-                         descr text of a `.npy` header, such as `'<f8'`, or make the spec with \
-                         `spec()` of a map"
+                        "the spec's dtype {descr:?} is not a numpy descr ({message}, at byte \
+                         {at} of it); give the descr text of a `.npy` header, such as `'<f8'`, \
+                         or make the spec with `spec()` of a map"
                     ),
                     SpecProblem::Rows { start, end, rows } => write!(
                         f,

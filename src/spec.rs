@@ -122,6 +122,8 @@ pub enum SpecProblem {
     Descr {
         /// The spec's dtype text.
         descr: String,
+        /// The byte of the text where the problem is.
+        at: u64,
         /// What is wrong with it.
         message: String,
     },
@@ -387,10 +389,11 @@ impl MapSpec {
     }
 
     fn parse_dtype(&self) -> Result<Dtype> {
-        parse_descr(&self.dtype).map_err(|message| {
+        parse_descr(&self.dtype).map_err(|e| {
             self.problem(SpecProblem::Descr {
                 descr: self.dtype.clone(),
-                message,
+                at: e.at,
+                message: e.message,
             })
         })
     }
