@@ -58,7 +58,7 @@ pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, Ti
 pub use dynamic::{DynArray, DynField};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
 pub use error::{Error, FieldProblem, Result};
-pub use log::{Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog};
+pub use log::{FilePos, Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog, Refreshed};
 pub use map::{Advice, Memmap, MemmapMut, Mode, ParseModeError};
 pub use options::Options;
 pub use shape::Order;

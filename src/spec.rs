@@ -534,7 +534,7 @@ fn aligned_rows(offset: u64, row_bytes: usize, align: usize) -> Option<(u64, u64
     // Solve `row * rb ≡ -offset (mod a)`.
     let target = (a - offset as u128 % a) % a;
     let g = gcd(rb, a);
-    if target % g != 0 {
+    if !target.is_multiple_of(g) {
         return None;
     }
     let step = a / g;
@@ -630,7 +630,7 @@ mod tests {
                     // `first` is the first aligned row, and none lies between steps.
                     for row in 0..first + step {
                         let at = offset as u128 + row as u128 * row_bytes as u128;
-                        let aligned = at % align as u128 == 0;
+                        let aligned = at.is_multiple_of(align as u128);
                         assert_eq!(aligned, row == first || row == first + step);
                     }
                 }

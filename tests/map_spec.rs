@@ -444,7 +444,7 @@ fn aligned_by_search(offset: u64, row_bytes: usize, align: u64) -> Option<(usize
         return None;
     }
     let mut hits = (0..=2 * align as usize)
-        .filter(|&r| (offset + r as u64 * row_bytes as u64) % align == 0)
+        .filter(|&r| (offset + r as u64 * row_bytes as u64).is_multiple_of(align))
         .take(2);
     let first = hits.next()?;
     let second = hits.next()?;

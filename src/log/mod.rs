@@ -66,9 +66,11 @@
 //! to append until [`LogWriter::recover`] has cut them.
 
 mod reader;
+pub mod rotation;
 mod writer;
 
 pub use reader::{Follow, FollowEnd, Followed, RecordLog};
+pub use rotation::{FilePos, Refreshed};
 pub use writer::LogWriter;
 
 use std::fmt;

@@ -45,7 +45,8 @@ use crate::pio::read_exact_at;
 pub struct RecordLog<T> {
     file: File,
     path: PathBuf,
-    header: LogHeader,
+    // `pub(super)` for `rotation.rs`, which opens the next file with the same header.
+    pub(super) header: LogHeader,
     /// Whether the header is complete in the file and was checked. A file still empty when
     /// it was opened has its header checked when it arrives.
     header_ok: bool,
