@@ -72,6 +72,11 @@ pub use value::Value;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+/// The examples of docs/logs.md (rotation), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/logs.md")]
+struct LogsDoctests;
+
 /// Byte-order number types (zerocopy's), for files whose byte order is not this machine's
 /// or whose data is not aligned: alignment 1, dtype `<` or `>`.
 pub mod byteorder {

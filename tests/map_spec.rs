@@ -9,7 +9,7 @@
 mod common;
 
 use std::fmt::Debug;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use typed_memmap::{
     npy, DynArray, Element, Error, MapSpec, Memmap, Mode, Options, Order, Record, SpecProblem,
@@ -165,9 +165,9 @@ fn in_child(spec: &MapSpec, what: &str, cwd: &Path) -> String {
 /// `path` written relative to the current directory (`../../tmp/...`), so that the spec's
 /// path must be made absolute to reach a child in another directory.
 #[cfg(unix)]
-fn relative_to_cwd(path: &Path) -> PathBuf {
+fn relative_to_cwd(path: &Path) -> std::path::PathBuf {
     let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
-    let mut rel = PathBuf::new();
+    let mut rel = std::path::PathBuf::new();
     for _ in cwd.components().skip(1) {
         rel.push("..");
     }
