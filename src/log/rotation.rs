@@ -22,9 +22,8 @@
 
 use std::ops::ControlFlow;
 use std::path::Path;
-use std::time::Instant;
 
-use super::{Follow, FollowEnd, Followed, LogWriter, RecordLog};
+use super::{Follow, Followed, LogWriter, RecordLog};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::pio::read_exact_at;
@@ -186,50 +185,14 @@ impl<T: Element> RecordLog<T> {
         &mut self,
         from: usize,
         how: &Follow,
-        mut on_records: F,
+        on_records: F,
     ) -> Result<Followed>
     where
         F: FnMut(FilePos, &[T]) -> ControlFlow<()>,
     {
-        let (mut next, mut file) = (from, 0u64);
-        let mut last_arrival = Instant::now();
-        loop {
-            if next < self.len() {
-                let first = next;
-                next = self.len();
-                let at = FilePos { file, first };
-                if on_records(at, &self.records()[first..]).is_break() {
-                    return Ok(Followed {
-                        next,
-                        end: FollowEnd::Stopped,
-                    });
-                }
-                continue;
-            }
-            // SAFETY: the caller promised the followers' contract for every file at the path.
-            match unsafe { self.refresh_rotating() }? {
-                Refreshed::Grew(0) => {}
-                Refreshed::Grew(_) => {
-                    last_arrival = Instant::now();
-                    continue;
-                }
-                Refreshed::Rotated { .. } => {
-                    (next, file) = (0, file + 1);
-                    last_arrival = Instant::now();
-                    continue;
-                }
-            }
-            if how
-                .idle_timeout
-                .is_some_and(|t| last_arrival.elapsed() >= t)
-            {
-                return Ok(Followed {
-                    next,
-                    end: FollowEnd::Idle,
-                });
-            }
-            std::thread::sleep(how.poll_interval);
-        }
+        // SAFETY: the caller promised the followers' contract for every file at the path.
+        let step = |log: &mut Self| unsafe { log.refresh_rotating() };
+        self.follow_with(from, how, step, on_records)
     }
 
     /// Whether the path no longer names the file followed: another file is there, or none.
