@@ -205,6 +205,54 @@ impl DynArray {
         })
     }
 
+    /// An array over a read-only map of its data (made by
+    /// [`MapSpec::open_dyn`](crate::MapSpec::open_dyn)): `map` holds exactly the bytes of
+    /// `shape` elements of `dtype`.
+    pub(crate) fn from_map(
+        map: Memmap<u8>,
+        dtype: Dtype,
+        descr: String,
+        shape: Vec<usize>,
+        order: Order,
+    ) -> DynArray {
+        DynArray {
+            data_offset: map.offset(),
+            path: map.path().to_path_buf(),
+            storage: Storage::Mapped(map),
+            dtype,
+            shape,
+            order,
+            descr,
+            version: (1, 0),
+        }
+    }
+
+    /// A descriptor of the array's data in its file, mode `r`, for a worker to reopen the
+    /// same view ([`MapSpec::open_dyn`](crate::MapSpec::open_dyn), or typed with
+    /// [`MapSpec::open`](crate::MapSpec::open)); for mapped arrays and for arrays read from a
+    /// file. The path is made absolute (see [`MapSpec`](crate::MapSpec#paths)).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Spec`] with [`SpecProblem::InMemory`](crate::SpecProblem::InMemory) for an
+    /// array made in memory; [`Error::Io`] when the path cannot be resolved.
+    pub fn spec(&self) -> Result<crate::MapSpec> {
+        if self.path == Path::new(IN_MEMORY) {
+            return Err(Error::Spec {
+                path: self.path.clone(),
+                problem: crate::SpecProblem::InMemory,
+            });
+        }
+        crate::MapSpec::of_file(
+            &self.path,
+            self.descr.clone(),
+            self.data_offset,
+            &self.shape,
+            self.order,
+            crate::Mode::ReadOnly,
+        )
+    }
+
     fn with_header(storage: Storage, header: Header, path: PathBuf) -> DynArray {
         DynArray {
             storage,

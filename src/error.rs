@@ -27,6 +27,8 @@
 //!   take;
 //! - **truncation**: a mapped file is now shorter than its map ([`Error::Truncated`], found by
 //!   `check_len`).
+//! - **specs**: a [`MapSpec`](crate::MapSpec) whose dtype text, row range or mode does not
+//!   allow what was asked ([`Error::Spec`]).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -348,6 +350,16 @@ pub enum Error {
         len: usize,
         /// The length that was asked for.
         new_len: usize,
+    },
+
+    // MapSpec (issue 12, item 5): a spec that does not hold together.
+    /// A [`MapSpec`](crate::MapSpec) cannot be opened, split or made as it is (a spec made
+    /// by hand or deserialised is only checked when it is used).
+    Spec {
+        /// The spec's file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: crate::spec::SpecProblem,
     },
 }
 
@@ -703,6 +715,33 @@ impl fmt::Display for Error {
                  or cut it",
                 path = path.display()
             ),
+            // MapSpec (issue 12, item 5).
+            Error::Spec { path, problem } => {
+                use crate::spec::SpecProblem;
+                write!(f, "{}: ", path.display())?;
+                match problem {
+                    SpecProblem::Descr { descr, at, message } => write!(
+                        f,
+                        "the spec's dtype {descr:?} is not a numpy descr ({message}, at byte \
+                         {at} of it); give the descr text of a `.npy` header, such as `'<f8'`, \
+                         or make the spec with `spec()` of a map"
+                    ),
+                    SpecProblem::Rows { start, end, rows } => write!(
+                        f,
+                        "the spec's row range {start}..{end} is not within its {rows} rows; \
+                         give a range inside 0..{rows} with start <= end (a 0-d array has one \
+                         row: 0..1)"
+                    ),
+                    SpecProblem::ReadOnly => f.write_str(
+                        "the spec has mode `r`, so it does not open writable; open it with \
+                         `MapSpec::open`, or make the spec from a writable map (`r+`, `w+`, `c`)",
+                    ),
+                    SpecProblem::InMemory => f.write_str(
+                        "an array made in memory has no file for a spec to name; write it to a \
+                         file (`npy::write`) and open that",
+                    ),
+                }
+            }
         }
     }
 }
@@ -764,6 +803,8 @@ impl Error {
             Error::Locked { path }
             | Error::ForeignWrite { path, .. }
             | Error::Replaced { path, .. } => Some(path),
+            // MapSpec (issue 12, item 5).
+            Error::Spec { path, .. } => Some(path),
         }
     }
 }

@@ -47,6 +47,7 @@ pub mod options;
 mod pio;
 mod pyrepr;
 pub mod shape;
+pub mod spec;
 mod value;
 
 pub use array::Array;
@@ -57,10 +58,11 @@ pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, Ti
 pub use dynamic::{DynArray, DynField};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
 pub use error::{Error, FieldProblem, Result};
-pub use log::{Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog};
+pub use log::{FilePos, Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog, Refreshed};
 pub use map::{Advice, Memmap, MemmapMut, Mode, ParseModeError};
 pub use options::Options;
 pub use shape::Order;
+pub use spec::{MapSpec, SpecProblem};
 #[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
 pub use value::Value;
@@ -69,6 +71,11 @@ pub use value::Value;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The examples of docs/logs.md (rotation), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/logs.md")]
+struct LogsDoctests;
 
 /// Byte-order number types (zerocopy's), for files whose byte order is not this machine's
 /// or whose data is not aligned: alignment 1, dtype `<` or `>`.

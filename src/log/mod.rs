@@ -38,7 +38,9 @@
 //!   that opens the file in append mode and writes whole records.
 //! - **nobody truncates below what readers have seen.** Cutting a partial record at the end
 //!   ([`LogWriter::recover`]) is fine, because readers never look at those bytes. Truncating
-//!   or rewriting whole records is not: rotate logs by renaming and creating a new file.
+//!   or rewriting whole records is not: rotate logs by renaming and creating a new file
+//!   ([`LogWriter::rotate`]; followers go on with [`RecordLog::follow_rotating`], see
+//!   [`rotation`]).
 //!
 //! What breaking the contract means: a page of a map that lies past the end of the file
 //! cannot be read, and touching it kills the process with `SIGBUS`; a record rewritten under
@@ -66,9 +68,11 @@
 //! to append until [`LogWriter::recover`] has cut them.
 
 mod reader;
+pub mod rotation;
 mod writer;
 
 pub use reader::{Follow, FollowEnd, Followed, RecordLog};
+pub use rotation::{FilePos, Refreshed};
 pub use writer::LogWriter;
 
 use std::fmt;

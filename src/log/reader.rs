@@ -6,6 +6,7 @@ use std::ops::{ControlFlow, Deref};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::rotation::{FilePos, Refreshed};
 use super::{check_layout, file_len, LogHeader};
 use crate::column::{Column, FieldHandle};
 use crate::element::{bytes_of, Element};
@@ -45,7 +46,8 @@ use crate::pio::read_exact_at;
 pub struct RecordLog<T> {
     file: File,
     path: PathBuf,
-    header: LogHeader,
+    // `pub(super)` for `rotation.rs`, which opens the next file with the same header.
+    pub(super) header: LogHeader,
     /// Whether the header is complete in the file and was checked. A file still empty when
     /// it was opened has its header checked when it arrives.
     header_ok: bool,
@@ -259,13 +261,32 @@ impl<T: Element> RecordLog<T> {
     where
         F: FnMut(usize, &[T]) -> ControlFlow<()>,
     {
-        let mut next = from;
+        let step = |log: &mut Self| log.refresh().map(Refreshed::Grew);
+        self.follow_with(from, how, step, |at, records| on_records(at.first, records))
+    }
+
+    /// The loop of [`follow`](RecordLog::follow) and
+    /// [`follow_rotating`](RecordLog::follow_rotating): hands out what the log shows from
+    /// `from` on, then looks again with `step` until told to stop or idle.
+    pub(super) fn follow_with<S, F>(
+        &mut self,
+        from: usize,
+        how: &Follow,
+        mut step: S,
+        mut on_records: F,
+    ) -> Result<Followed>
+    where
+        S: FnMut(&mut Self) -> Result<Refreshed>,
+        F: FnMut(FilePos, &[T]) -> ControlFlow<()>,
+    {
+        let (mut next, mut file) = (from, 0u64);
         let mut last_arrival = Instant::now();
         loop {
             if next < self.len() {
                 let first = next;
                 next = self.len();
-                if on_records(first, &self.records()[first..]).is_break() {
+                let at = FilePos { file, first };
+                if on_records(at, &self.records()[first..]).is_break() {
                     return Ok(Followed {
                         next,
                         end: FollowEnd::Stopped,
@@ -273,9 +294,17 @@ impl<T: Element> RecordLog<T> {
                 }
                 continue;
             }
-            if self.refresh()? > 0 {
-                last_arrival = Instant::now();
-                continue;
+            match step(self)? {
+                Refreshed::Grew(0) => {}
+                Refreshed::Grew(_) => {
+                    last_arrival = Instant::now();
+                    continue;
+                }
+                Refreshed::Rotated { .. } => {
+                    (next, file) = (0, file + 1);
+                    last_arrival = Instant::now();
+                    continue;
+                }
             }
             if how
                 .idle_timeout

@@ -67,8 +67,9 @@ const DEFAULT_CAPACITY: usize = 64 * 1024;
 /// # Ok(()) }
 /// ```
 pub struct LogWriter<T> {
-    file: File,
-    path: PathBuf,
+    // `pub(super)` for `rotation.rs`, which renames the file and starts the next one.
+    pub(super) file: File,
+    pub(super) path: PathBuf,
     header_len: u64,
     /// The end of the last whole record in the file.
     committed: u64,
@@ -76,7 +77,7 @@ pub struct LogWriter<T> {
     torn: u64,
     /// Whole records not yet written.
     buf: Vec<u8>,
-    capacity: usize,
+    pub(super) capacity: usize,
     /// Whether the directory entry of a file this writer created is known to be durable.
     dir_synced: bool,
     _element: PhantomData<fn(T)>,

@@ -270,6 +270,20 @@ macro_rules! shared_accessors {
                 Ok(())
             }
 
+            /// A descriptor of this map (path made absolute, dtype, offset, shape, order,
+            /// mode) that another process can reopen as the same view, or
+            /// [`split`](crate::MapSpec::split) into row ranges; see [`MapSpec`](crate::MapSpec).
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Io`] when the path cannot be resolved (the file was removed or
+            /// renamed, or the map was made from a `File` whose path is unknown).
+            pub fn spec(&self) -> Result<crate::MapSpec> {
+                let m = &self.meta;
+                let dtype = T::dtype().descr();
+                crate::MapSpec::of_file(&m.path, dtype, m.offset, &m.shape, m.order, m.mode)
+            }
+
             /// Gives the kernel a paging hint for the whole map (`madvise`). A no-op that
             /// succeeds where the platform has no hints (Windows; see [`Advice`]).
             ///
