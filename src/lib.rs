@@ -43,6 +43,8 @@ mod error;
 pub mod log;
 mod map;
 pub mod npy;
+#[cfg(feature = "npz")]
+pub mod npz;
 pub mod options;
 mod pio;
 mod pyrepr;
