@@ -256,7 +256,7 @@ fn member_at(
             }))
         }
     };
-    let end = start.checked_add(stored_len).unwrap_or(u64::MAX);
+    let end = start.saturating_add(stored_len);
     if end > len {
         return Err(fail(NpzProblem::PastEnd {
             end,
