@@ -24,9 +24,7 @@ use typed_memmap::{npy, npz, Memmap, Order};
 /// `benches/npz_peer.py` computes the same.
 fn sizes() -> Vec<u64> {
     let top = bench_bytes().max(1 << 12);
-    let mut sizes: Vec<u64> = [top / 1024, top / 32, top]
-        .map(|s| s.max(1 << 12))
-        .to_vec();
+    let mut sizes: Vec<u64> = [top / 1024, top / 32, top].map(|s| s.max(1 << 12)).to_vec();
     sizes.dedup();
     sizes
 }
@@ -55,7 +53,12 @@ fn open(c: &mut Criterion) {
         let label = format!("{len}");
         // The member is the `.npy` file's array.
         // SAFETY: as above.
-        let (a, b) = unsafe { (npy::open::<Tick>(&npy_path), npz::open::<Tick>(&npz_path, "x")) };
+        let (a, b) = unsafe {
+            (
+                npy::open::<Tick>(&npy_path),
+                npz::open::<Tick>(&npz_path, "x"),
+            )
+        };
         assert_eq!(a.unwrap().len(), b.unwrap().len());
         group.bench_with_input(BenchmarkId::new("npy", &label), &npy_path, |b, path| {
             b.iter(|| {

@@ -10,8 +10,9 @@
 //!   from `DynArray`s) load in `np.load` with equal values; stored data is 64-byte aligned
 //!   and every member carries zip64 sizes in its local header, as numpy's do.
 //! - zip64: numpy forces zip64 on every member (`force_zip64=True`), so each numpy member
-//!   read here is a zip64 member; a member over 4 GiB is not written (numpy would write its
-//!   4 GiB for real), see `numpy_members_carry_zip64_sizes`.
+//!   read here has zip64 sizes in its local header; and `npz_numpy/big.py` writes a sparse
+//!   archive with a 4 GiB + 64 byte stored member, zip64 throughout, which we list and map
+//!   (numpy is not asked to write that one: it would write every zero byte).
 //! - `npz_numpy/malformed.py` breaks numpy archives in 11 ways; each is a typed error naming
 //!   the archive (and the member where there is one), never a panic.
 #![cfg(feature = "npz")]
@@ -33,6 +34,7 @@ const ZIPINFO: &str = include_str!("npz_numpy/zipinfo.py");
 const CASES: &str = include_str!("npz_numpy/cases.py");
 const LOAD_OURS: &str = include_str!("npz_numpy/load_ours.py");
 const MALFORMED: &str = include_str!("npz_numpy/malformed.py");
+const BIG: &str = include_str!("npz_numpy/big.py");
 const COMPARE: &str = include_str!("npy_numpy/compare_json.py");
 
 /// numpy's `[('a', '<i4'), ('b', '<f8'), ('c', 'S3')]` (packed, as numpy lays it out).
@@ -345,8 +347,7 @@ fn typed_members(path: &Path, archive: &Archive, seen: &[&Seen]) {
 fn numpy_members_carry_zip64_sizes() {
     // numpy writes every member with `force_zip64=True` (gh-10776): its local header has
     // the zip64 extra field whatever the size, so these small members exercise the zip64
-    // path of the reader. (A real member over 4 GiB is not written: numpy would write all of
-    // its bytes, which costs more disk and time than this suite allows.)
+    // path of the reader (`a_member_over_4_gib_maps_in_place` has a real large one).
     let dir = tempfile::tempdir().unwrap();
     let (seen, places) = run(CASES, &[&dir.path()]);
     assert_eq!(places.len(), seen.len());
@@ -358,6 +359,43 @@ fn numpy_members_carry_zip64_sizes() {
             .iter()
             .any(|m| m.file_name() == place.file_name));
     }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+#[cfg(target_pointer_width = "64")]
+fn a_member_over_4_gib_maps_in_place() {
+    // `npz_numpy/big.py` writes a 4 GiB + 64 byte stored member with zip64 sizes everywhere
+    // (local header, central directory, zip64 end records) as a sparse file, and checks it
+    // with Python's zipfile and np.load; numpy itself is not asked to write it (it would write
+    // every zero). If the filesystem cannot keep the hole the test still runs, on 4 GiB of
+    // real zeros.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.npz");
+    let report = common::numpy(&format!("{ZIPINFO}\n{BIG}"), &[&path]);
+    let mut lines = report.lines();
+    let sparse = lines.next().unwrap();
+    let data: u64 = lines.next().unwrap().parse().unwrap();
+    eprintln!("big.npz is {sparse}");
+    let n = (1u64 << 32) + 64;
+    let archive = Archive::open(&path).unwrap();
+    let m = archive.member("big").unwrap();
+    assert_eq!((m.shape(), m.descr()), (&[n as usize][..], "'|u1'"));
+    assert_eq!(m.compression(), Compression::Stored);
+    assert_eq!(m.data_range(), Some(data..data + n));
+    assert!(m.range().end > 1 << 32);
+    // SAFETY: the test's temp files are not modified while mapped.
+    let big = unsafe { npz::open::<u8>(&path, "big") }.unwrap();
+    assert_eq!(big.len() as u64, n);
+    assert_eq!(big[..8], [0; 8]);
+    let end = big.len() - 8;
+    assert_eq!(big[end..], [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_mapped_at(
+        &big[end..],
+        &path,
+        data + end as u64,
+        "the last bytes of big",
+    );
 }
 
 #[test]
