@@ -24,6 +24,8 @@
 //!   ([`Error::Field`]);
 //! - **truncation**: a mapped file is now shorter than its map ([`Error::Truncated`], found by
 //!   `check_len`).
+//! - **archives** (feature `npz`): an `.npz` archive or one of its members cannot serve the
+//!   request (`Error::Npz`, with an `NpzProblem` saying what is wrong).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.

@@ -22,7 +22,7 @@ mod common;
 #[path = "../examples/npy2json/json.rs"]
 mod json;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use typed_memmap::byteorder::{BigEndian, LittleEndian, F64, I32};
 use typed_memmap::npz::{self, Archive, Compression, NpzProblem};
@@ -116,7 +116,7 @@ fn run(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> (Vec<Seen>, Vec<Pl
 
 /// The file and file offset behind `addr` in this process, from `/proc/self/maps`.
 #[cfg(target_os = "linux")]
-fn mapping_of(addr: usize) -> Option<(PathBuf, u64)> {
+fn mapping_of(addr: usize) -> Option<(std::path::PathBuf, u64)> {
     let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
     maps.lines().find_map(|line| {
         let mut f = line.split_whitespace();
@@ -126,7 +126,12 @@ fn mapping_of(addr: usize) -> Option<(PathBuf, u64)> {
         let start = usize::from_str_radix(start, 16).ok()?;
         let end = usize::from_str_radix(end, 16).ok()?;
         let offset = u64::from_str_radix(offset, 16).ok()?;
-        (start <= addr && addr < end).then(|| (PathBuf::from(file), offset + (addr - start) as u64))
+        (start <= addr && addr < end).then(|| {
+            (
+                std::path::PathBuf::from(file),
+                offset + (addr - start) as u64,
+            )
+        })
     })
 }
 
@@ -683,4 +688,64 @@ fn malformed_archives_are_typed_errors() {
     assert!(matches!(e, Error::Io { .. }), "{e:?}");
     let e = Archive::open(dir).unwrap_err();
     assert!(matches!(e, Error::Io { .. } | Error::Npz { .. }), "{e:?}");
+}
+
+/// Every read of every member of `path`, as far as it gets: errors are fine, panics are not.
+fn read_everything(path: &Path) -> Result<usize, Error> {
+    let archive = Archive::open(path)?;
+    let mut bytes = 0;
+    for m in archive.members() {
+        bytes += archive.read_dyn(m.name())?.as_bytes().len();
+        if m.is_mappable() {
+            // SAFETY: the test's temp files are not modified while mapped.
+            bytes += unsafe { archive.map_dyn(m.name()) }?.as_bytes().len();
+        }
+    }
+    Ok(bytes)
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn archives_cut_or_damaged_anywhere_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut good = Vec::new();
+    for (name, compression) in [("s", Compression::Stored), ("d", Compression::Deflated)] {
+        let path = dir.path().join(format!("{name}.npz"));
+        let mut out = npz::Writer::create(&path, compression).unwrap();
+        out.add("x", &[1.5f64, -2.0, 3.25], &[3], Order::C).unwrap();
+        out.add("y", &[7u16; 6], &[2, 3], Order::F).unwrap();
+        out.finish().unwrap();
+        assert_eq!(
+            read_everything(&path).unwrap(),
+            if name == "s" { 72 } else { 36 }
+        );
+        good.push(std::fs::read(&path).unwrap());
+    }
+    let path = dir.path().join("bad.npz");
+    let (mut ok, mut failed) = (0, 0);
+    for bytes in &good {
+        // Every third byte flipped, and cuts every 5 bytes plus at every length in the last
+        // 100 (the end records), to keep the test short in debug builds.
+        let damaged = (0..bytes.len()).step_by(3).map(|i| {
+            let mut b = bytes.clone();
+            b[i] ^= 0xa5;
+            b
+        });
+        let cuts = (0..bytes.len())
+            .filter(|&n| n % 5 == 0 || n + 100 > bytes.len())
+            .map(|n| bytes[..n].to_vec());
+        for bad in cuts.chain(damaged) {
+            std::fs::write(&path, &bad).unwrap();
+            match read_everything(&path) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    assert_eq!(e.path(), Some(path.as_path()), "{e:?}");
+                    failed += 1;
+                }
+            }
+        }
+    }
+    // A flipped byte in stored data or in a header's padding goes unnoticed (no CRC is
+    // checked there); everything else is an error.
+    assert!(failed > ok, "{failed} errors, {ok} reads");
 }
