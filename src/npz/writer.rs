@@ -177,8 +177,9 @@ impl Writer {
             .map_err(|e| Error::io("write", &self.path, e))
     }
 
-    /// Writes the central directory and flushes the file. Without it the archive is not
-    /// readable (a writer dropped unfinished leaves a file without a central directory).
+    /// Writes the central directory and flushes the file, and returns the errors of doing so.
+    /// A writer dropped unfinished still writes the central directory (the zip crate does it
+    /// on drop), but an error then is lost: call `finish`.
     ///
     /// # Errors
     ///
