@@ -186,7 +186,7 @@ fn open_file(path: &Path) -> Result<(File, u64)> {
 /// The zip reader over the `len` bytes of `file`, after it read the central directory.
 fn zip_of<'a>(file: &'a File, len: u64, path: &Path) -> Result<Zip<'a>> {
     let reader = BufReader::with_capacity(8 << 10, At::new(file, 0, len));
-    ZipArchive::new(reader).map_err(|e| zip_error(path, None, e))
+    ZipArchive::new(reader).map_err(|e| zip_error("read", path, None, e))
 }
 
 /// Opens the archive at `path` and looks up the member `name` alone: the file, its length
@@ -229,7 +229,7 @@ fn member_at(
     let (file_name, method, start, stored_len, size) = {
         let raw = zip
             .by_index_raw(index)
-            .map_err(|e| zip_error(path, None, e))?;
+            .map_err(|e| zip_error("read", path, None, e))?;
         let start = raw.data_start().ok_or_else(|| {
             let message = "the member's local header was not found".to_string();
             npz_error(path, Some(raw.name()), NpzProblem::Zip { message })
@@ -277,7 +277,7 @@ fn member_at(
         Compression::Deflated => {
             let mut image = zip
                 .by_index(index)
-                .map_err(|e| zip_error(path, Some(&file_name), e))?;
+                .map_err(|e| zip_error("read", path, Some(&file_name), e))?;
             read_header(&mut image, DEFAULT_MAX_HEADER_LEN)
         }
     }
@@ -419,7 +419,9 @@ pub(crate) fn read_dyn(member: &Member, file: &File, len: u64, path: &Path) -> R
                 let message = "the member vanished from the central directory".to_string();
                 npz_error(path, name, NpzProblem::Zip { message })
             })?;
-            let mut image = zip.by_index(index).map_err(|e| zip_error(path, name, e))?;
+            let mut image = zip
+                .by_index(index)
+                .map_err(|e| zip_error("read", path, name, e))?;
             let corrupt = |e: io::Error| {
                 let message = format!("cannot decompress the member: {e}");
                 npz_error(path, name, NpzProblem::Zip { message })
@@ -473,9 +475,10 @@ pub(crate) fn npz_error(path: &Path, member: Option<&str>, problem: NpzProblem) 
     }
 }
 
-fn zip_error(path: &Path, member: Option<&str>, e: ZipError) -> Error {
+/// The crate error for an error of the zip reader or writer, doing `op` (`read`, `write`).
+pub(crate) fn zip_error(op: &'static str, path: &Path, member: Option<&str>, e: ZipError) -> Error {
     match e {
-        ZipError::Io(e) => Error::io("read", path, e),
+        ZipError::Io(e) => Error::io(op, path, e),
         ZipError::FileNotFound => npz_error(
             path,
             member,

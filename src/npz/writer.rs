@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use super::archive::npz_error;
+use super::archive::{npz_error, zip_error};
 use super::member::Compression;
 use crate::dtype::Dtype;
 use crate::dynamic::DynArray;
@@ -170,7 +170,7 @@ impl Writer {
         };
         self.zip
             .start_file(file_name.as_str(), options)
-            .map_err(|e| self.zip_error(&file_name, e))?;
+            .map_err(|e| zip_error("write", &self.path, Some(&file_name), e))?;
         self.zip
             .write_all(&header)
             .and_then(|()| self.zip.write_all(data))
@@ -186,31 +186,12 @@ impl Writer {
     /// I/O errors.
     pub fn finish(self) -> Result<()> {
         let path = self.path;
-        let out = self.zip.finish().map_err(|e| match e {
-            zip::result::ZipError::Io(e) => Error::io("write", &path, e),
-            other => npz_error(
-                &path,
-                None,
-                NpzProblem::Zip {
-                    message: other.to_string(),
-                },
-            ),
-        })?;
+        let out = self
+            .zip
+            .finish()
+            .map_err(|e| zip_error("write", &path, None, e))?;
         out.into_inner()
             .map_err(|e| Error::io("write", &path, e.into_error()))?;
         Ok(())
-    }
-
-    fn zip_error(&self, member: &str, e: zip::result::ZipError) -> Error {
-        match e {
-            zip::result::ZipError::Io(e) => Error::io("write", &self.path, e),
-            other => npz_error(
-                &self.path,
-                Some(member),
-                NpzProblem::Zip {
-                    message: other.to_string(),
-                },
-            ),
-        }
     }
 }
