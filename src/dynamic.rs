@@ -253,6 +253,20 @@ impl DynArray {
         )
     }
 
+    /// A `DynArray` over the mapped data of a `.npy` image inside another file (an `.npz`
+    /// member); `header.data_offset` is the data's offset in `path`.
+    #[cfg(feature = "npz")]
+    pub(crate) fn from_mapped(map: Memmap<u8>, header: Header, path: PathBuf) -> DynArray {
+        DynArray::with_header(Storage::Mapped(map), header, path)
+    }
+
+    /// As [`from_mapped`](DynArray::from_mapped), over data read into memory: the first `len`
+    /// bytes of `words`.
+    #[cfg(feature = "npz")]
+    pub(crate) fn from_words(words: Vec<u64>, len: usize, header: Header, path: PathBuf) -> Self {
+        DynArray::with_header(Storage::Owned { words, len }, header, path)
+    }
+
     fn with_header(storage: Storage, header: Header, path: PathBuf) -> DynArray {
         DynArray {
             storage,

@@ -29,6 +29,8 @@
 //!   `check_len`).
 //! - **specs**: a [`MapSpec`](crate::MapSpec) whose dtype text, row range or mode does not
 //!   allow what was asked ([`Error::Spec`]).
+//! - **archives** (feature `npz`): an `.npz` archive or one of its members cannot serve the
+//!   request (`Error::Npz`, with an `NpzProblem` saying what is wrong).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -360,6 +362,20 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong.
         problem: crate::spec::SpecProblem,
+    },
+
+    // `.npz` archives (the `npz` module, issue 12).
+    /// An `.npz` archive, or one of its members, cannot serve the request: not a zip file, a
+    /// damaged central directory, a member that is not a `.npy` file or whose header promises
+    /// more bytes than it holds, a missing member, or a map asked of a compressed member.
+    #[cfg(feature = "npz")]
+    Npz {
+        /// The archive.
+        path: PathBuf,
+        /// The member's name in the archive (`x.npy`), when the problem is one member's.
+        member: Option<String>,
+        /// What is wrong.
+        problem: NpzProblem,
     },
 }
 
@@ -742,6 +758,20 @@ impl fmt::Display for Error {
                     ),
                 }
             }
+            // `.npz` archives.
+            #[cfg(feature = "npz")]
+            Error::Npz {
+                member,
+                path,
+                problem,
+                ..
+            } => {
+                write!(f, "{}: ", path.display())?;
+                if let Some(member) = member {
+                    write!(f, "member `{member}`: ")?;
+                }
+                fmt::Display::fmt(problem, f)
+            }
         }
     }
 }
@@ -805,6 +835,9 @@ impl Error {
             | Error::Replaced { path, .. } => Some(path),
             // MapSpec (issue 12, item 5).
             Error::Spec { path, .. } => Some(path),
+            // `.npz` archives.
+            #[cfg(feature = "npz")]
+            Error::Npz { path, .. } => Some(path),
         }
     }
 }
@@ -842,4 +875,110 @@ pub enum FieldProblem {
         /// The size of the record.
         record_size: usize,
     },
+}
+
+// `.npz` archives (the `npz` module, issue 12).
+/// What is wrong with an `.npz` archive or one of its members, in [`Error::Npz`].
+#[cfg(feature = "npz")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NpzProblem {
+    /// The zip reader or writer refused the archive: not a zip file, a truncated or damaged
+    /// central directory, a duplicate member name, a failed CRC check.
+    Zip {
+        /// The zip crate's words.
+        message: String,
+    },
+    /// The member's name does not end in `.npy`, so it is not an array (`np.savez` writes
+    /// only `.npy` members).
+    NotNpy,
+    /// No member has the name asked for.
+    Missing {
+        /// The names of the members there are (numpy's keys: without `.npy`).
+        members: Vec<String>,
+    },
+    /// A map was asked of a member stored compressed (`np.savez_compressed`), whose bytes are
+    /// not the array's.
+    Compressed {
+        /// The compression method (`deflated`).
+        method: String,
+    },
+    /// The member is compressed with a method this crate does not read.
+    Method {
+        /// The compression method's name.
+        method: String,
+    },
+    /// The member's `.npy` header is malformed.
+    Header {
+        /// The byte position in the member's `.npy` image.
+        at: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The member's `.npy` header promises more bytes than the member holds.
+    TooShort {
+        /// The header's length plus the bytes its shape and dtype need.
+        needed: u64,
+        /// The member's (uncompressed) size.
+        size: u64,
+    },
+    /// The member's bytes reach past the end of the archive.
+    PastEnd {
+        /// The archive offset where the member's bytes would end.
+        end: u64,
+        /// The archive's length.
+        archive_len: u64,
+    },
+}
+
+#[cfg(feature = "npz")]
+impl fmt::Display for NpzProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NpzProblem::Zip { message } => write!(
+                f,
+                "not a readable zip archive ({message}); check that the file is a complete \
+                 `.npz` written by `np.savez` or `npz::Writer`"
+            ),
+            NpzProblem::NotNpy => f.write_str(
+                "the name does not end in `.npy`, so the member is not an array; an `.npz` \
+                 holds only `.npy` members (write it with `np.savez` or `npz::Writer`)",
+            ),
+            NpzProblem::Missing { members } => {
+                f.write_str("no such member; the members are ")?;
+                if members.is_empty() {
+                    f.write_str("none")?;
+                }
+                for (i, name) in members.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}`{name}`")?;
+                }
+                Ok(())
+            }
+            NpzProblem::Compressed { method } => write!(
+                f,
+                "the member is {method}, so its bytes cannot be mapped; read it into memory \
+                 with `read` / `read_dyn`, or write the archive stored (`np.savez`, \
+                 `npz::Writer::stored`) to map it"
+            ),
+            NpzProblem::Method { method } => write!(
+                f,
+                "compression method {method} is not supported; only stored and deflated \
+                 members (what numpy writes) can be read"
+            ),
+            NpzProblem::Header { at, message } => {
+                write!(f, "bad .npy header at byte {at} of the member: {message}")
+            }
+            NpzProblem::TooShort { needed, size } => write!(
+                f,
+                "the member is {size} bytes, but its .npy header and the data its shape needs \
+                 take {needed}; the archive is truncated or the header lies about the shape"
+            ),
+            NpzProblem::PastEnd { end, archive_len } => write!(
+                f,
+                "the member's bytes end at byte {end}, past the end of the {archive_len}-byte \
+                 archive; the archive is truncated"
+            ),
+        }
+    }
 }

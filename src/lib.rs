@@ -22,7 +22,8 @@
 //! ```
 //!
 //! Start with [`Options`] (modes, offset, shape, order, and the safety contract of mapping),
-//! then [`Memmap`] / [`MemmapMut`]. [`Element`] lists the types that can be mapped.
+//! then [`Memmap`] / [`MemmapMut`]. [`Element`] lists the types that can be mapped. `.npy`
+//! files are in [`npy`]; `.npz` archives in the `npz` module (feature `npz`).
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![deny(clippy::multiple_unsafe_ops_per_block)]
@@ -43,6 +44,8 @@ mod error;
 pub mod log;
 mod map;
 pub mod npy;
+#[cfg(feature = "npz")]
+pub mod npz;
 pub mod options;
 mod pio;
 mod pyrepr;

@@ -117,7 +117,7 @@ pub fn write_shaped<T: Element>(
             len: data.len(),
         });
     }
-    let fortran = order == Order::F && !is_c_contiguous_too(shape);
+    let fortran = fortran_flag(shape, order);
     let header = header_for::<T>(path, shape, fortran)?;
     let file = create_file(path)?;
     let mut out = &file;
@@ -216,6 +216,11 @@ fn create_file(path: &Path) -> Result<File> {
         .truncate(true)
         .open(path)
         .map_err(|e| Error::io("create", path, e))
+}
+
+/// The `fortran_order` numpy's `np.save` writes for an array of `shape` in `order`.
+pub(crate) fn fortran_flag(shape: &[usize], order: Order) -> bool {
+    order == Order::F && !is_c_contiguous_too(shape)
 }
 
 /// Whether a Fortran-ordered array of `shape` is also C-contiguous (numpy then writes
