@@ -23,7 +23,8 @@
 //!   inferred length ([`Error::ZeroSizedElement`]), a field that is not there
 //!   ([`Error::Field`]);
 //! - **truncation**: a mapped file is now shorter than its map ([`Error::Truncated`], found by
-//!   `check_len`).
+//!   `check_len`);
+//! - **shards**: a set of files that cannot be one array ([`Error::Shard`]).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -285,6 +286,17 @@ pub enum Error {
         itemsize: usize,
         /// The bytes after the last whole record.
         tail: u64,
+    },
+
+    // Sharded arrays (src/shards.rs).
+    /// A set of shards could not be made ([`Shards`](crate::Shards)): a pattern that matches
+    /// no file or has a wildcard outside its file name, a shard that is not 1-D, or more
+    /// records than a `usize` counts. [`ShardProblem`] says which.
+    Shard {
+        /// The shard's file, or the pattern.
+        path: PathBuf,
+        /// What is wrong.
+        problem: ShardProblem,
     },
 }
 
@@ -579,6 +591,36 @@ impl fmt::Display for Error {
                  appending",
                 path = path.display()
             ),
+            // Sharded arrays (src/shards.rs).
+            Error::Shard { path, problem } => {
+                let path = path.display();
+                match problem {
+                    ShardProblem::NoMatch => write!(
+                        f,
+                        "{path}: the pattern matches no file; check the directory and the \
+                         pattern (`*` any run of characters, `?` one character), or pass the \
+                         list of files"
+                    ),
+                    ShardProblem::WildcardInDirectory => write!(
+                        f,
+                        "{path}: only the file name of a shard pattern may hold `*` or `?`, \
+                         not its directory; list the files yourself (e.g. with the `glob` \
+                         crate) and pass the list"
+                    ),
+                    ShardProblem::NotOneDimensional { shape } => write!(
+                        f,
+                        "{path}: a shard must be a 1-D array of records, but this one has \
+                         shape {shape:?}; save it flat (numpy: `a.reshape(-1)`) or map it \
+                         on its own"
+                    ),
+                    ShardProblem::TooManyRecords { before, len } => write!(
+                        f,
+                        "{path}: its {len} records after the {before} of the shards before \
+                         it are more than {max} in all; split the set",
+                        max = usize::MAX
+                    ),
+                }
+            }
         }
     }
 }
@@ -631,7 +673,9 @@ impl Error {
             | Error::FileNotEmpty { path, .. }
             | Error::NotAppendable { path, .. }
             | Error::PartialRows { path, .. }
-            | Error::Truncated { path, .. } => Some(path),
+            | Error::Truncated { path, .. }
+            // Sharded arrays (src/shards.rs).
+            | Error::Shard { path, .. } => Some(path),
             Error::Field { path, .. } => path.as_deref(),
         }
     }
@@ -669,5 +713,28 @@ pub enum FieldProblem {
         size: usize,
         /// The size of the record.
         record_size: usize,
+    },
+}
+
+// Sharded arrays (src/shards.rs).
+/// What is wrong with a set of shards, in [`Error::Shard`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ShardProblem {
+    /// The pattern matches no file in its directory.
+    NoMatch,
+    /// The pattern has `*` or `?` in its directory part; only the file name may.
+    WildcardInDirectory,
+    /// The shard (a `.npy` file) is not a 1-D array.
+    NotOneDimensional {
+        /// Its shape.
+        shape: Vec<usize>,
+    },
+    /// The records of all the shards so far do not fit in a `usize`.
+    TooManyRecords {
+        /// The records of the shards before this one.
+        before: usize,
+        /// This shard's records.
+        len: usize,
     },
 }

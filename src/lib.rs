@@ -47,6 +47,10 @@ pub mod options;
 mod pio;
 mod pyrepr;
 pub mod shape;
+// Sharded arrays and parallel scans (issue 12).
+#[cfg(feature = "rayon")]
+pub mod par;
+pub mod shards;
 mod value;
 
 pub use array::Array;
@@ -56,11 +60,12 @@ pub use datetime::{units, Datetime64, Timedelta64, Unit};
 pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 pub use dynamic::{DynArray, DynField};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
-pub use error::{Error, FieldProblem, Result};
+pub use error::{Error, FieldProblem, Result, ShardProblem};
 pub use log::{Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog};
 pub use map::{Advice, Memmap, MemmapMut, Mode, ParseModeError};
 pub use options::Options;
 pub use shape::Order;
+pub use shards::{ShardColumn, Shards};
 #[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
 pub use value::Value;
