@@ -169,7 +169,12 @@ impl<F: Element + Send + Sync> Source for Column<'_, F> {
     }
 
     fn split_point(&self) -> Option<usize> {
-        page_split(self.records_addr(), self.stride(), Column::len(self), page_size())
+        page_split(
+            self.records_addr(),
+            self.stride(),
+            Column::len(self),
+            page_size(),
+        )
     }
 
     fn split_at(self, mid: usize) -> (Self, Self) {
@@ -488,8 +493,9 @@ mod tests {
             for addr in 0..2 * page {
                 for len in 0..140 {
                     let got = page_split(addr, stride, len, page);
-                    let aligned: Vec<usize> =
-                        (1..len).filter(|k| (addr + k * stride) % page == 0).collect();
+                    let aligned: Vec<usize> = (1..len)
+                        .filter(|k| (addr + k * stride) % page == 0)
+                        .collect();
                     let any_aligned = (1..page + 1).any(|k| (addr + k * stride) % page == 0);
                     if let Some(k) = got {
                         assert!((1..len).contains(&k));

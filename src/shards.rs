@@ -169,7 +169,10 @@ impl<T: Element> Shards<T> {
         for map in &maps {
             if map.ndim() != 1 {
                 let shape = map.shape().to_vec();
-                return Err(shard_error(map.path(), ShardProblem::NotOneDimensional { shape }));
+                return Err(shard_error(
+                    map.path(),
+                    ShardProblem::NotOneDimensional { shape },
+                ));
             }
             total = total.checked_add(map.len()).ok_or_else(|| {
                 let problem = ShardProblem::TooManyRecords {
@@ -265,7 +268,10 @@ impl<T: Element> std::fmt::Debug for Shards<T> {
         f.debug_struct("Shards")
             .field("dtype", &T::dtype().descr())
             .field("len", &self.len())
-            .field("paths", &self.maps.iter().map(Memmap::path).collect::<Vec<_>>())
+            .field(
+                "paths",
+                &self.maps.iter().map(Memmap::path).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -479,7 +485,11 @@ fn shard_error(path: &Path, problem: ShardProblem) -> Error {
 
 /// The files of `pattern`'s directory whose names match its file name, sorted by name.
 fn matching_files(pattern: &Path) -> Result<Vec<PathBuf>> {
-    let is_wild = |s: &OsStr| s.as_encoded_bytes().iter().any(|b| matches!(b, b'*' | b'?'));
+    let is_wild = |s: &OsStr| {
+        s.as_encoded_bytes()
+            .iter()
+            .any(|b| matches!(b, b'*' | b'?'))
+    };
     let name = match pattern.file_name() {
         Some(name) if is_wild(name) => name,
         // No wildcard in the name (or no name): the pattern is one file.

@@ -137,7 +137,10 @@ fn values_and_column_sums_equal_numpys_concatenate() {
     let qty = shards.column(fields.qty);
     assert_eq!(qty.iter().map(u64::from).sum::<u64>().to_string(), numpy[2]);
     let side = shards.column_by_name::<u8>("side").unwrap();
-    assert_eq!(side.iter().map(u64::from).sum::<u64>().to_string(), numpy[3]);
+    assert_eq!(
+        side.iter().map(u64::from).sum::<u64>().to_string(),
+        numpy[3]
+    );
     let price = shards.column(fields.price);
     assert_eq!(float_hex(price.iter().sum::<f64>()), numpy[4]);
     // The same column, one shard's `Column` at a time, and record by record.
@@ -160,7 +163,7 @@ fn a_pattern_finds_the_shards_in_name_order() {
     let dir = tempfile::tempdir().unwrap();
     write_shards(dir.path());
     std::fs::create_dir(dir.path().join("part-9.dir")).unwrap(); // a directory is no shard
-    // SAFETY: the files are private to this test; nobody writes or truncates them.
+                                                                 // SAFETY: the files are private to this test; nobody writes or truncates them.
     let shards = unsafe { Shards::<Tick>::glob(dir.path().join("part-*")) }.unwrap();
     let found: Vec<&Path> = shards.shards().iter().map(|m| m.path()).collect();
     assert_eq!(found, paths(dir.path()));
@@ -236,7 +239,10 @@ np.save(sys.argv[1], np.zeros(3, dtype=dt))
     }
     let message = err.to_string();
     assert!(message.contains("part-2b.npy"), "{message}");
-    assert!(message.contains("'<f4'") && message.contains("'<f8'"), "{message}");
+    assert!(
+        message.contains("'<f4'") && message.contains("'<f8'"),
+        "{message}"
+    );
     // The same through a pattern.
     // SAFETY: as above.
     let err = unsafe { Shards::<Tick>::glob(dir.path().join("*.npy")) }.unwrap_err();
@@ -289,7 +295,13 @@ fn sets_that_cannot_be_one_array_are_typed_errors() {
     // SAFETY: as above.
     let err = unsafe { Shards::<Tick>::glob(&wild_dir) }.unwrap_err();
     assert!(
-        matches!(&err, Error::Shard { problem: ShardProblem::WildcardInDirectory, .. }),
+        matches!(
+            &err,
+            Error::Shard {
+                problem: ShardProblem::WildcardInDirectory,
+                ..
+            }
+        ),
         "{err:?}"
     );
     // A missing file in a list is the open error of that file.
