@@ -206,7 +206,7 @@ impl<F> Copy for ShardRange<'_, '_, F> {}
 impl<F> ShardRange<'_, '_, F> {
     /// The shard that holds global index `index < total`.
     fn shard_of(&self, index: usize) -> usize {
-        self.starts.partition_point(|&s| s <= index) - 1
+        crate::shards::shard_of(self.starts, index)
     }
 }
 

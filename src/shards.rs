@@ -208,9 +208,7 @@ impl<T: Element> Shards<T> {
         if index >= self.len() {
             return None;
         }
-        // The last shard starting at or before `index`: empty shards before it start at the
-        // same place, and it is the one that holds `index`.
-        let shard = self.starts.partition_point(|&start| start <= index) - 1;
+        let shard = shard_of(&self.starts, index);
         Some((shard, index - self.starts[shard]))
     }
 
@@ -300,7 +298,7 @@ impl<'a, F: Element> ShardColumn<'a, F> {
         if index >= self.len() {
             return None;
         }
-        let shard = self.starts.partition_point(|&start| start <= index) - 1;
+        let shard = shard_of(self.starts, index);
         self.columns[shard].get(index - self.starts[shard])
     }
 
@@ -319,7 +317,8 @@ impl<'a, F: Element> ShardColumn<'a, F> {
         self.iter().collect()
     }
 
-    /// The global index of the first record of each shard.
+    /// The global index of the first record of each shard, and the total at the end.
+    #[cfg(feature = "rayon")]
     pub(crate) fn starts(&self) -> &'a [usize] {
         self.starts
     }
@@ -456,6 +455,13 @@ where
     I: Iterator,
     I::Item: IntoIterator,
 {
+}
+
+/// The shard that holds global `index`, given the cumulative `starts` (one entry per shard
+/// and the total at the end) and `index < total`: the last shard that starts at or before
+/// `index`. Empty shards before it start at the same place and hold nothing.
+pub(crate) fn shard_of(starts: &[usize], index: usize) -> usize {
+    starts.partition_point(|&start| start <= index) - 1
 }
 
 /// Maps one shard: by its header if it is a `.npy` file, else as a raw file by `options`.
