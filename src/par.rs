@@ -497,7 +497,20 @@ mod tests {
             assert_eq!(left.len() + right.len(), 700);
             assert!(left.iter().chain(right.iter()).eq(0..700));
         }
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "rayon's crossbeam-epoch breaks Stacked Borrows rules Miri checks"
+    )]
+    fn a_two_thread_sum_of_an_in_memory_column() {
+        let data: Vec<u16> = (0..700).collect();
+        let column = Column::from_slice(&data, FieldHandle::whole());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         let sum = pool.install(|| column.par_iter().map(u64::from).sum::<u64>());
         assert_eq!(sum, 699 * 700 / 2);
     }
@@ -505,7 +518,10 @@ mod tests {
     /// The cut is aligned when alignment is possible, else the first record after a
     /// boundary; checked against a brute-force search on small pages.
     #[test]
-    #[cfg_attr(miri, ignore = "pure arithmetic over 350 000 cases: minutes under Miri")]
+    #[cfg_attr(
+        miri,
+        ignore = "pure arithmetic over 350 000 cases: minutes under Miri"
+    )]
     fn cuts_follow_the_rule() {
         let page = 32;
         for stride in 1..=80 {
