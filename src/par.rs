@@ -62,9 +62,9 @@
 //! any order), so they differ by at most `2 · γ(n-1) · Σ|xᵢ|`: the crate's tests check
 //! `|parallel - sequential| <= 2 · n · EPSILON · Σ|xᵢ|`, which contains that bound. Sums
 //! of values that are exactly representable with room to spare (integers below 2⁵³ in
-//! `f64`) are exact in any order. Results do not depend on timing only when the split does
-//! not: with rayon's adaptive splitting, two runs may cut differently, so two parallel float
-//! sums may differ in the last bits too.
+//! `f64`) are exact in any order. Parallel float sums are not reproducible from run to run
+//! either: rayon's adaptive splitting cuts where work is stolen, which depends on timing, so
+//! two parallel sums of the same column may differ in the last bits.
 
 use rayon::iter::plumbing::{
     Consumer, Folder, Producer, ProducerCallback, Reducer, UnindexedConsumer,
