@@ -371,6 +371,35 @@ impl<'a, F: Element> Column<'a, F> {
     pub fn to_vec(&self) -> Vec<F> {
         self.iter().collect()
     }
+
+    /// The address of the first byte of record 0 (not of its field): where the parallel
+    /// scans of `src/par.rs` look for page boundaries.
+    #[cfg(feature = "rayon")]
+    pub(crate) fn records_addr(&self) -> usize {
+        self.at.base.as_ptr() as usize
+    }
+
+    /// The records `..mid` and `mid..` as two columns (`mid` past the end counts as the end).
+    #[cfg(feature = "rayon")]
+    pub(crate) fn split_at(self, mid: usize) -> (Self, Self) {
+        let mid = mid.min(self.at.len);
+        // SAFETY: `mid <= len`, so `mid * stride` is at most the size of the borrowed records
+        // (`<= isize::MAX`) and the result points into them or one past their end; `add` of
+        // a pointer derived from the allocation stays inside it.
+        let base = unsafe { self.at.base.add(mid * self.at.stride) };
+        let left = Strided {
+            len: mid,
+            ..self.at
+        };
+        let right = Strided {
+            base,
+            len: self.at.len - mid,
+            ..self.at
+        };
+        // Both halves cover records of the original column, borrowed shared for the same
+        // `'a`, so both hold the invariant.
+        (Column::from_strided(left), Column::from_strided(right))
+    }
 }
 
 impl<F: Element + fmt::Debug> fmt::Debug for Column<'_, F> {

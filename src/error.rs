@@ -31,6 +31,7 @@
 //!   allow what was asked ([`Error::Spec`]).
 //! - **archives** (feature `npz`): an `.npz` archive or one of its members cannot serve the
 //!   request (`Error::Npz`, with an `NpzProblem` saying what is wrong).
+//! - **shards**: a set of files that cannot be one array ([`Error::Shard`]).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -376,6 +377,17 @@ pub enum Error {
         member: Option<String>,
         /// What is wrong.
         problem: NpzProblem,
+    },
+
+    // Sharded arrays (src/shards.rs).
+    /// A set of shards could not be made ([`Shards`](crate::Shards)): a pattern that matches
+    /// no file or has a wildcard outside its file name, a shard that is not 1-D, or more
+    /// records than a `usize` counts. [`ShardProblem`] says which.
+    Shard {
+        /// The shard's file, or the pattern.
+        path: PathBuf,
+        /// What is wrong.
+        problem: ShardProblem,
     },
 }
 
@@ -772,6 +784,36 @@ impl fmt::Display for Error {
                 }
                 fmt::Display::fmt(problem, f)
             }
+            // Sharded arrays (src/shards.rs).
+            Error::Shard { path, problem } => {
+                let path = path.display();
+                match problem {
+                    ShardProblem::NoMatch => write!(
+                        f,
+                        "{path}: the pattern matches no file; check the directory and the \
+                         pattern (`*` any run of characters, `?` one character), or pass the \
+                         list of files"
+                    ),
+                    ShardProblem::WildcardInDirectory => write!(
+                        f,
+                        "{path}: only the file name of a shard pattern may hold `*` or `?`, \
+                         not its directory; list the files yourself (e.g. with the `glob` \
+                         crate) and pass the list"
+                    ),
+                    ShardProblem::NotOneDimensional { shape } => write!(
+                        f,
+                        "{path}: a shard must be a 1-D array of records, but this one has \
+                         shape {shape:?}; save it flat (numpy: `a.reshape(-1)`) or map it \
+                         on its own"
+                    ),
+                    ShardProblem::TooManyRecords { before, len } => write!(
+                        f,
+                        "{path}: its {len} records after the {before} of the shards before \
+                         it are more than {max} in all; split the set",
+                        max = usize::MAX
+                    ),
+                }
+            }
         }
     }
 }
@@ -827,7 +869,9 @@ impl Error {
             | Error::Truncated { path, .. }
             // Growable maps and the `.npy` appender (issue 12).
             | Error::NotResizable { path, .. }
-            | Error::ResizeCopyOnWrite { path, .. } => Some(path),
+            | Error::ResizeCopyOnWrite { path, .. }
+            // Sharded arrays (src/shards.rs).
+            | Error::Shard { path, .. } => Some(path),
             Error::Field { path, .. } => path.as_deref(),
             // Hardening variants (header limits, log writers).
             Error::Locked { path }
@@ -981,4 +1025,27 @@ impl fmt::Display for NpzProblem {
             ),
         }
     }
+}
+
+// Sharded arrays (src/shards.rs).
+/// What is wrong with a set of shards, in [`Error::Shard`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ShardProblem {
+    /// The pattern matches no file in its directory.
+    NoMatch,
+    /// The pattern has `*` or `?` in its directory part; only the file name may.
+    WildcardInDirectory,
+    /// The shard (a `.npy` file) is not a 1-D array.
+    NotOneDimensional {
+        /// Its shape.
+        shape: Vec<usize>,
+    },
+    /// The records of all the shards so far do not fit in a `usize`.
+    TooManyRecords {
+        /// The records of the shards before this one.
+        before: usize,
+        /// This shard's records.
+        len: usize,
+    },
 }

@@ -51,6 +51,10 @@ mod pio;
 mod pyrepr;
 pub mod shape;
 pub mod spec;
+// Sharded arrays and parallel scans (issue 12).
+#[cfg(feature = "rayon")]
+pub mod par;
+pub mod shards;
 mod value;
 
 pub use array::Array;
@@ -60,11 +64,12 @@ pub use datetime::{units, Datetime64, Timedelta64, Unit};
 pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 pub use dynamic::{DynArray, DynField};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
-pub use error::{Error, FieldProblem, Result};
+pub use error::{Error, FieldProblem, Result, ShardProblem};
 pub use log::{FilePos, Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog, Refreshed};
 pub use map::{Advice, Memmap, MemmapMut, Mode, ParseModeError};
 pub use options::Options;
 pub use shape::Order;
+pub use shards::{ShardColumn, Shards};
 pub use spec::{MapSpec, SpecProblem};
 #[doc = include_str!("record.md")]
 pub use typed_memmap_derive::Record;
