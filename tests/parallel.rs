@@ -55,7 +55,11 @@ impl Rng {
     fn float(&mut self) -> f64 {
         let mantissa = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
         let scale = [1e-3, 1.0, 1e3, 1e6][(self.next() % 4) as usize];
-        let sign = if self.next() % 2 == 0 { 1.0 } else { -1.0 };
+        let sign = if self.next().is_multiple_of(2) {
+            1.0
+        } else {
+            -1.0
+        };
         sign * mantissa * scale
     }
 }
@@ -117,7 +121,7 @@ where
 /// after one (the record before it starts before the boundary).
 fn assert_cuts_follow_the_rule(addr: usize, stride: usize, starts: &[usize]) {
     let page = par::page_size();
-    let can_align = (1..=page).any(|k| (addr + k * stride) % page == 0);
+    let can_align = (1..=page).any(|k| (addr + k * stride).is_multiple_of(page));
     for &k in starts.iter().filter(|&&k| k > 0) {
         let at = addr + k * stride;
         if can_align {
@@ -313,7 +317,10 @@ fn shards_scan_alike_in_parallel_and_cut_at_files_and_pages() {
             let (shard, local) = shards.locate(k).unwrap();
             // At a file boundary, or at a page inside the file.
             let addr = shards.shard(shard).unwrap().as_ptr() as usize + local * 8;
-            assert!(local == 0 || addr % par::page_size() == 0, "cut at {k}");
+            assert!(
+                local == 0 || addr.is_multiple_of(par::page_size()),
+                "cut at {k}"
+            );
         }
         // Sub-ranges of one file are cut at pages too: a pool of 4 on 40 000 records.
         assert!(
