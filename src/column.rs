@@ -151,7 +151,7 @@ impl<R: Element, F: Element> FieldHandle<R, F> {
     }
 
     /// [`by_name`](FieldHandle::by_name), with errors naming `path`, the file of the records.
-    fn lookup(path: Option<&Path>, name: &str) -> Result<Self> {
+    pub(crate) fn lookup(path: Option<&Path>, name: &str) -> Result<Self> {
         let record = R::dtype();
         let (offset, dtype) =
             find_field(&record, name).map_err(|problem| Error::field(path, name, problem))?;

@@ -13,8 +13,7 @@
 
 use std::fmt;
 
-// Also named through this module by `npy/header.rs` and `npy/descr.rs`.
-pub(crate) use crate::pyrepr::{py_repr_shape, py_repr_str};
+use crate::pyrepr::{py_repr_shape, py_repr_str};
 
 /// The byte order of a scalar, numpy's first descr character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

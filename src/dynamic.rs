@@ -72,7 +72,9 @@ pub struct DynArray {
     shape: Vec<usize>,
     order: Order,
     descr: String,
-    data_offset: u64,
+    /// Where the data lies in `path`; `None` when it lives only in memory (made there, or
+    /// decompressed from an `.npz` member).
+    data_offset: Option<u64>,
     version: (u8, u8),
     path: PathBuf,
 }
@@ -199,7 +201,7 @@ impl DynArray {
             dtype,
             shape,
             order,
-            data_offset: 0,
+            data_offset: None,
             version: (1, 0),
             path: PathBuf::from(IN_MEMORY),
         })
@@ -216,7 +218,7 @@ impl DynArray {
         order: Order,
     ) -> DynArray {
         DynArray {
-            data_offset: map.offset(),
+            data_offset: Some(map.offset()),
             path: map.path().to_path_buf(),
             storage: Storage::Mapped(map),
             dtype,
@@ -237,16 +239,18 @@ impl DynArray {
     /// [`Error::Spec`] with [`SpecProblem::InMemory`](crate::SpecProblem::InMemory) for an
     /// array made in memory; [`Error::Io`] when the path cannot be resolved.
     pub fn spec(&self) -> Result<crate::MapSpec> {
-        if self.path == Path::new(IN_MEMORY) {
+        // Arrays parsed from bytes in memory keep their header's offset but name no file.
+        let in_file = self.path != Path::new(IN_MEMORY);
+        let Some(data_offset) = self.data_offset.filter(|_| in_file) else {
             return Err(Error::Spec {
                 path: self.path.clone(),
                 problem: crate::SpecProblem::InMemory,
             });
-        }
+        };
         crate::MapSpec::of_file(
             &self.path,
             self.descr.clone(),
-            self.data_offset,
+            data_offset,
             &self.shape,
             self.order,
             crate::Mode::ReadOnly,
@@ -261,10 +265,22 @@ impl DynArray {
     }
 
     /// As [`from_mapped`](DynArray::from_mapped), over data read into memory: the first `len`
-    /// bytes of `words`.
+    /// bytes of `words`. `in_file` says whether those bytes lie as they are in `path` at
+    /// `header.data_offset` (a stored member) or not (a decompressed one, which no spec can
+    /// name).
     #[cfg(feature = "npz")]
-    pub(crate) fn from_words(words: Vec<u64>, len: usize, header: Header, path: PathBuf) -> Self {
-        DynArray::with_header(Storage::Owned { words, len }, header, path)
+    pub(crate) fn from_words(
+        words: Vec<u64>,
+        len: usize,
+        header: Header,
+        path: PathBuf,
+        in_file: bool,
+    ) -> Self {
+        let mut array = DynArray::with_header(Storage::Owned { words, len }, header, path);
+        if !in_file {
+            array.data_offset = None;
+        }
+        array
     }
 
     fn with_header(storage: Storage, header: Header, path: PathBuf) -> DynArray {
@@ -274,7 +290,7 @@ impl DynArray {
             dtype: header.dtype,
             shape: header.shape,
             descr: header.descr_text,
-            data_offset: header.data_offset,
+            data_offset: Some(header.data_offset),
             version: header.version,
             path,
         }
@@ -328,9 +344,10 @@ impl DynArray {
         self.dtype.itemsize()
     }
 
-    /// The byte offset of the data in the file (0 for arrays made in memory).
+    /// The byte offset of the data in the file (0 for arrays that live only in memory: made
+    /// there, or decompressed from an `.npz` member).
     pub fn data_offset(&self) -> u64 {
-        self.data_offset
+        self.data_offset.unwrap_or(0)
     }
 
     /// The `.npy` format version of the file: `(1, 0)`, `(2, 0)` or `(3, 0)`.
@@ -426,7 +443,7 @@ impl DynArray {
         if !(ptr as usize).is_multiple_of(align) {
             return Err(Error::Misaligned {
                 path: self.path.clone(),
-                offset: self.data_offset,
+                offset: self.data_offset(),
                 align,
                 type_name: core::any::type_name::<T>(),
             });

@@ -295,7 +295,6 @@ pub enum Error {
         tail: u64,
     },
 
-    // Hardening variants (header limits, log writers).
     /// Another [`LogWriter`](crate::LogWriter) (in this process or another) holds the
     /// file's writer lock: a log has one writer at a time.
     Locked {
@@ -328,7 +327,6 @@ pub enum Error {
         file_len: u64,
     },
 
-    // Growable maps and the `.npy` appender (issue 12: close, resize, `npy::Appender`).
     /// [`MemmapMut::resize`](crate::MemmapMut::resize) or
     /// [`reserve`](crate::MemmapMut::reserve) on an array that has no growth axis: a 0-d
     /// array, or a Fortran-order array of rank 2 or more (its slowest axis is the last, and
@@ -355,7 +353,6 @@ pub enum Error {
         new_len: usize,
     },
 
-    // MapSpec (issue 12, item 5): a spec that does not hold together.
     /// A [`MapSpec`](crate::MapSpec) cannot be opened, split or made as it is (a spec made
     /// by hand or deserialised is only checked when it is used).
     Spec {
@@ -365,7 +362,6 @@ pub enum Error {
         problem: crate::spec::SpecProblem,
     },
 
-    // `.npz` archives (the `npz` module, issue 12).
     /// An `.npz` archive, or one of its members, cannot serve the request: not a zip file, a
     /// damaged central directory, a member that is not a `.npy` file or whose header promises
     /// more bytes than it holds, a missing member, or a map asked of a compressed member.
@@ -379,7 +375,6 @@ pub enum Error {
         problem: NpzProblem,
     },
 
-    // Sharded arrays (src/shards.rs).
     /// A set of shards could not be made ([`Shards`](crate::Shards)): a pattern that matches
     /// no file or has a wildcard outside its file name, a shard that is not 1-D, or more
     /// records than a `usize` counts. [`ShardProblem`] says which.
@@ -619,13 +614,7 @@ impl fmt::Display for Error {
                     ),
                     FieldProblem::Missing { fields } => {
                         write!(f, "no field `{name}`; the fields are ")?;
-                        if fields.is_empty() {
-                            f.write_str("none")?;
-                        }
-                        for (i, field) in fields.iter().enumerate() {
-                            let sep = if i == 0 { "" } else { ", " };
-                            write!(f, "{sep}`{field}`")?;
-                        }
+                        write_names(f, fields)?;
                         f.write_str(" (a nested field is named `outer.inner`)")
                     }
                     FieldProblem::WrongDtype {
@@ -682,7 +671,6 @@ impl fmt::Display for Error {
                  appending",
                 path = path.display()
             ),
-            // Hardening variants (header limits, log writers).
             Error::Locked { path } => write!(
                 f,
                 "{path} is open in another `LogWriter` (in this process or another), and a log \
@@ -723,7 +711,6 @@ impl fmt::Display for Error {
                  needed, then open the path again to follow the new one",
                 path = path.display()
             ),
-            // Growable maps and the `.npy` appender (issue 12).
             Error::NotResizable {
                 path,
                 shape,
@@ -743,7 +730,6 @@ impl fmt::Display for Error {
                  or cut it",
                 path = path.display()
             ),
-            // MapSpec (issue 12, item 5).
             Error::Spec { path, problem } => {
                 use crate::spec::SpecProblem;
                 write!(f, "{}: ", path.display())?;
@@ -765,12 +751,12 @@ impl fmt::Display for Error {
                          `MapSpec::open`, or make the spec from a writable map (`r+`, `w+`, `c`)",
                     ),
                     SpecProblem::InMemory => f.write_str(
-                        "an array made in memory has no file for a spec to name; write it to a \
-                         file (`npy::write`) and open that",
+                        "the array lives only in memory (made there, or decompressed from an \
+                         `.npz` member), so no file holds its bytes for a spec to name; write it \
+                         to a file (`npy::write`) and open that",
                     ),
                 }
             }
-            // `.npz` archives.
             #[cfg(feature = "npz")]
             Error::Npz {
                 member,
@@ -784,14 +770,13 @@ impl fmt::Display for Error {
                 }
                 fmt::Display::fmt(problem, f)
             }
-            // Sharded arrays (src/shards.rs).
             Error::Shard { path, problem } => {
                 let path = path.display();
                 match problem {
                     ShardProblem::NoMatch => write!(
                         f,
                         "{path}: the pattern matches no file; check the directory and the \
-                         pattern (`*` any run of characters, `?` one character), or pass the \
+                         pattern (`*` any run of characters, `?` one byte), or pass the \
                          list of files"
                     ),
                     ShardProblem::WildcardInDirectory => write!(
@@ -816,6 +801,19 @@ impl fmt::Display for Error {
             }
         }
     }
+}
+
+/// Writes `names` as `` `a`, `b` ``, or `none`: the lists of fields and members that
+/// errors offer.
+fn write_names(f: &mut fmt::Formatter<'_>, names: &[String]) -> fmt::Result {
+    if names.is_empty() {
+        return f.write_str("none");
+    }
+    for (i, name) in names.iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        write!(f, "{sep}`{name}`")?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for Error {
@@ -867,21 +865,16 @@ impl Error {
             | Error::NotAppendable { path, .. }
             | Error::PartialRows { path, .. }
             | Error::Truncated { path, .. }
-            // Growable maps and the `.npy` appender (issue 12).
             | Error::NotResizable { path, .. }
             | Error::ResizeCopyOnWrite { path, .. }
-            // Sharded arrays (src/shards.rs).
-            | Error::Shard { path, .. } => Some(path),
-            Error::Field { path, .. } => path.as_deref(),
-            // Hardening variants (header limits, log writers).
-            Error::Locked { path }
+            | Error::Shard { path, .. }
+            | Error::Locked { path }
             | Error::ForeignWrite { path, .. }
-            | Error::Replaced { path, .. } => Some(path),
-            // MapSpec (issue 12, item 5).
-            Error::Spec { path, .. } => Some(path),
-            // `.npz` archives.
+            | Error::Replaced { path, .. }
+            | Error::Spec { path, .. } => Some(path),
             #[cfg(feature = "npz")]
             Error::Npz { path, .. } => Some(path),
+            Error::Field { path, .. } => path.as_deref(),
         }
     }
 }
@@ -921,7 +914,6 @@ pub enum FieldProblem {
     },
 }
 
-// `.npz` archives (the `npz` module, issue 12).
 /// What is wrong with an `.npz` archive or one of its members, in [`Error::Npz`].
 #[cfg(feature = "npz")]
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -990,14 +982,7 @@ impl fmt::Display for NpzProblem {
             ),
             NpzProblem::Missing { members } => {
                 f.write_str("no such member; the members are ")?;
-                if members.is_empty() {
-                    f.write_str("none")?;
-                }
-                for (i, name) in members.iter().enumerate() {
-                    let sep = if i == 0 { "" } else { ", " };
-                    write!(f, "{sep}`{name}`")?;
-                }
-                Ok(())
+                write_names(f, members)
             }
             NpzProblem::Compressed { method } => write!(
                 f,
@@ -1027,7 +1012,6 @@ impl fmt::Display for NpzProblem {
     }
 }
 
-// Sharded arrays (src/shards.rs).
 /// What is wrong with a set of shards, in [`Error::Shard`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

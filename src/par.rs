@@ -42,8 +42,8 @@
 //! `page / gcd(stride, page)` records (every 512 for 8-byte records on 4 KiB pages, every
 //! 4096 for 17-byte ones). Where no record starts on a page boundary (records whose
 //! power-of-two part exceeds the alignment of the first record, as 8-byte records at an odd
-//! offset), the cut is at the first record that starts after the page boundary nearest the
-//! middle. A range too short to hold a cut point is not split. Shards are cut at file
+//! offset), the cut is at the first record that starts after the page boundary at or before
+//! the middle record (the next boundary when that one is not past the range's start). A range too short to hold a cut point is not split. Shards are cut at file
 //! boundaries first, then inside one file by the same rule. The number of cuts follows
 //! rayon's adaptive rule (as many chunks as threads, more when work is stolen).
 //!
@@ -290,7 +290,8 @@ fn bridge_helper<S: Source, C: Consumer<S::Item>>(
     } else {
         None
     };
-    if let (Some(splits), Some(mid)) = (splits, source.split_point()) {
+    // `split_point` only where a split is wanted: for shards it costs two binary searches.
+    if let Some((splits, mid)) = splits.and_then(|s| source.split_point().map(|mid| (s, mid))) {
         let (left, right) = source.split_at(mid);
         let (left_c, right_c, reducer) = consumer.split_at(mid);
         let (a, b) = rayon::join_context(

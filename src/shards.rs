@@ -43,7 +43,8 @@
 //! set.
 //!
 //! Patterns ([`Shards::glob`]) are matched here, without a dependency: `*` (any run of
-//! characters) and `?` (one character) in the file name only, the directory taken literally,
+//! bytes) and `?` (one byte, so a character outside ASCII takes one `?` per UTF-8 byte) in
+//! the file name only, the directory taken literally,
 //! the matches sorted by name (byte order, so `part-10` sorts before `part-9`: number files
 //! with leading zeros). Shard sets are files of one directory; for anything richer (`**`,
 //! character classes) list the files with the `glob` crate and call [`Shards::open`].
@@ -205,11 +206,7 @@ impl<T: Element> Shards<T> {
     /// Which shard holds the record at global `index`, and its index there; `None` past
     /// the end. Empty shards hold nothing, so they are never the answer.
     pub fn locate(&self, index: usize) -> Option<(usize, usize)> {
-        if index >= self.len() {
-            return None;
-        }
-        let shard = shard_of(&self.starts, index);
-        Some((shard, index - self.starts[shard]))
+        locate(&self.starts, index)
     }
 
     /// The global index of the first record of each shard (an empty shard's is the next
@@ -252,11 +249,7 @@ impl<T: Element> Shards<T> {
     ///
     /// [`Error::Field`] as [`FieldHandle::by_name`], naming the first shard's file.
     pub fn column_by_name<F: Element>(&self, name: &str) -> Result<ShardColumn<'_, F>> {
-        if let Some(first) = self.maps.first() {
-            // The same lookup, for an error that names a file.
-            first.column_by_name::<F>(name)?;
-        }
-        let field = FieldHandle::by_name(name)?;
+        let field = FieldHandle::lookup(self.maps.first().map(|m| m.path()), name)?;
         Ok(self.column(field))
     }
 }
@@ -295,11 +288,8 @@ impl<'a, F: Element> ShardColumn<'a, F> {
 
     /// The field of the record at global `index`, or `None` past the end.
     pub fn get(&self, index: usize) -> Option<F> {
-        if index >= self.len() {
-            return None;
-        }
-        let shard = shard_of(self.starts, index);
-        self.columns[shard].get(index - self.starts[shard])
+        let (shard, local) = locate(self.starts, index)?;
+        self.columns[shard].get(local)
     }
 
     /// The column of each shard, in order.
@@ -464,6 +454,16 @@ pub(crate) fn shard_of(starts: &[usize], index: usize) -> usize {
     starts.partition_point(|&start| start <= index) - 1
 }
 
+/// The shard holding global `index` and the index there, `None` past the end (the last of
+/// `starts` is the total length).
+fn locate(starts: &[usize], index: usize) -> Option<(usize, usize)> {
+    if index >= *starts.last()? {
+        return None;
+    }
+    let shard = shard_of(starts, index);
+    Some((shard, index - starts[shard]))
+}
+
 /// Maps one shard: by its header if it is a `.npy` file, else as a raw file by `options`.
 ///
 /// # Safety
@@ -496,24 +496,19 @@ fn matching_files(pattern: &Path) -> Result<Vec<PathBuf>> {
             .iter()
             .any(|b| matches!(b, b'*' | b'?'))
     };
+    if pattern.parent().is_some_and(|d| is_wild(d.as_os_str())) {
+        return Err(shard_error(pattern, ShardProblem::WildcardInDirectory));
+    }
     let name = match pattern.file_name() {
         Some(name) if is_wild(name) => name,
         // No wildcard in the name (or no name): the pattern is one file.
-        _ => {
-            if pattern.parent().is_some_and(|d| is_wild(d.as_os_str())) {
-                return Err(shard_error(pattern, ShardProblem::WildcardInDirectory));
-            }
-            return Ok(vec![pattern.to_path_buf()]);
-        }
+        _ => return Ok(vec![pattern.to_path_buf()]),
     };
     let dir = match pattern.parent() {
         Some(dir) if dir.as_os_str().is_empty() => Path::new("."),
         Some(dir) => dir,
         None => Path::new("."),
     };
-    if is_wild(dir.as_os_str()) {
-        return Err(shard_error(pattern, ShardProblem::WildcardInDirectory));
-    }
     let entries = fs::read_dir(dir).map_err(|e| Error::io("read directory", dir, e))?;
     let mut found = Vec::new();
     for entry in entries {

@@ -139,7 +139,8 @@ pub enum SpecProblem {
     },
     /// [`MapSpec::open_mut`] of a spec of mode `r`.
     ReadOnly,
-    /// `spec()` of a [`DynArray`] made in memory: there is no file to name.
+    /// `spec()` of a [`DynArray`] that lives only in memory (made there, or decompressed
+    /// from an `.npz` member): no file holds its bytes as they are.
     InMemory,
 }
 
@@ -572,10 +573,7 @@ mod order_text {
     use crate::shape::Order;
 
     pub(super) fn serialize<S: serde::Serializer>(order: &Order, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(match order {
-            Order::C => "C",
-            Order::F => "F",
-        })
+        s.collect_str(order)
     }
 
     pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Order, D::Error> {

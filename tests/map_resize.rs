@@ -189,6 +189,15 @@ fn copy_on_write_maps_refuse_to_resize_and_the_file_stays() {
         map.resize(1).unwrap_err(),
         Error::ResizeCopyOnWrite { new_len: 1, .. }
     ));
+    // `reserve(4)` on 4 elements asks for length 8, and its error says so.
+    assert!(matches!(
+        map.reserve(4).unwrap_err(),
+        Error::ResizeCopyOnWrite {
+            len: 4,
+            new_len: 8,
+            ..
+        }
+    ));
     assert_eq!(map.len(), 4);
     assert_eq!(file_len(&path), 16);
 }
@@ -205,7 +214,12 @@ fn fortran_order_and_0d_maps_have_no_growth_axis() {
         "{err:?}"
     );
     assert!(err.to_string().contains("[2, 3] in F order"), "{err}");
-    assert!(matches!(map.reserve(1), Err(Error::NotResizable { .. })));
+    assert!(matches!(
+        map.reserve(1),
+        Err(Error::NotResizable { new_len: 3, .. })
+    ));
+    // Arrays that cannot grow report their length as their capacity.
+    assert_eq!(map.capacity(), 2);
     assert_eq!((map.shape(), file_len(&path)), (&[2, 3][..], 8 + 24));
     drop(map);
 

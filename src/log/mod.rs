@@ -155,8 +155,7 @@ impl LogHeader {
         if matches!(self.check, Check::Any) || self.len == 0 {
             return Ok(());
         }
-        let mut found = vec![0; usize::try_from(self.len).unwrap_or(usize::MAX)];
-        read_exact_at(file, &mut found, 0).map_err(|e| Error::io("read the header of", path, e))?;
+        let found = read_header_bytes(file, path, self.len)?;
         let wrong = match &self.check {
             Check::Any => None,
             Check::Bytes(expected) => (expected != &found).then(|| escape(expected)),
@@ -232,6 +231,13 @@ pub(crate) fn check_layout<T>(path: &Path, header_len: u64) -> Result<()> {
 }
 
 /// The length of the file: one `fstat`.
+/// The first `len` bytes of the log `file`: its header.
+pub(crate) fn read_header_bytes(file: &File, path: &Path, len: u64) -> Result<Vec<u8>> {
+    let mut bytes = vec![0; usize::try_from(len).unwrap_or(usize::MAX)];
+    read_exact_at(file, &mut bytes, 0).map_err(|e| Error::io("read the header of", path, e))?;
+    Ok(bytes)
+}
+
 pub(crate) fn file_len(file: &File, path: &Path) -> Result<u64> {
     file.metadata()
         .map(|m| m.len())

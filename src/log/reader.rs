@@ -45,6 +45,10 @@ use crate::pio::read_exact_at;
 /// ```
 pub struct RecordLog<T> {
     file: File,
+    /// The open file's metadata at `open`, for its identity (device and inode), which
+    /// cannot change while it is open: [`check_path`](RecordLog::check_path) compares the
+    /// path's `stat` with it.
+    identity: std::fs::Metadata,
     path: PathBuf,
     // `pub(super)` for `rotation.rs`, which opens the next file with the same header.
     pub(super) header: LogHeader,
@@ -109,8 +113,11 @@ impl<T: Element> RecordLog<T> {
     fn open_impl(path: &Path, header: LogHeader) -> Result<RecordLog<T>> {
         check_layout::<T>(path, header.byte_len())?;
         let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        let identity = file.metadata().map_err(|e| Error::io("stat", path, e))?;
+        let len = identity.len();
         let mut log = RecordLog {
             file,
+            identity,
             path: path.to_path_buf(),
             header_ok: header.byte_len() == 0,
             header,
@@ -120,7 +127,6 @@ impl<T: Element> RecordLog<T> {
             samples: Default::default(),
             broken: None,
         };
-        let len = file_len(&log.file, path)?;
         if len > 0 && len < log.header.byte_len() {
             return Err(log.header.too_short(path, len));
         }
@@ -180,7 +186,9 @@ impl<T: Element> RecordLog<T> {
     }
 
     /// Checks that the log's path still names the file this log follows (one `stat`,
-    /// compared by device and inode; on platforms without them, by creation time).
+    /// compared by device and inode; on platforms without them by creation time, which
+    /// NTFS may carry over to a file created under a just-renamed name, so there a rotation
+    /// can go unnoticed).
     ///
     /// A log rotated by renaming it and creating a new file at its path is still a valid log
     /// to finish reading (its writer may still append to it), so
@@ -207,12 +215,8 @@ impl<T: Element> RecordLog<T> {
     /// [`Error::Replaced`] (with `record: None`) when the path names another file;
     /// [`Error::Io`] when it names none (deleted or renamed away, not yet created again).
     pub fn check_path(&self) -> Result<()> {
-        let ours = self
-            .file
-            .metadata()
-            .map_err(|e| Error::io("stat", &self.path, e))?;
         let theirs = std::fs::metadata(&self.path).map_err(|e| Error::io("stat", &self.path, e))?;
-        if same_file(&ours, &theirs) {
+        if same_file(&self.identity, &theirs) {
             return Ok(());
         }
         Err(Error::Replaced {

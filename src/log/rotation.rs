@@ -26,7 +26,6 @@ use std::path::Path;
 use super::{Follow, Followed, LogWriter, RecordLog};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::pio::read_exact_at;
 
 /// What [`RecordLog::refresh_rotating`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,24 +109,17 @@ impl<T: Element> RecordLog<T> {
         }
         let path = self.path().to_path_buf();
         let header = self.header.clone();
-        match std::fs::metadata(&path) {
-            // Between the writer's rename and its create: wait.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Refreshed::Grew(0)),
-            Err(e) => return Err(Error::io("stat", &path, e)),
-            // The writer is still writing the new file's header.
-            Ok(m) if m.len() > 0 && m.len() < header.byte_len() => {
-                return Ok(Refreshed::Grew(0));
-            }
-            Ok(_) => {}
-        }
         // SAFETY: the caller of this function promised the followers' contract for every
         // file at this path, which includes the one there now.
         let next = match unsafe { RecordLog::open(&path, header) } {
             Ok(next) => next,
-            // Removed again since the `stat`: wait for the next file.
+            // Between the writer's rename and its create: wait.
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Refreshed::Grew(0));
             }
+            // The writer is still writing the new file's header (`open` refuses a file that
+            // ends inside the header with `Error::Header`): wait.
+            Err(Error::Header { .. }) => return Ok(Refreshed::Grew(0)),
             Err(e) => return Err(e),
         };
         let torn_tail_bytes = self.torn_tail_bytes();
@@ -231,9 +223,7 @@ impl<T: Element> LogWriter<T> {
 
     fn rotate_impl(&mut self, to: &Path) -> Result<()> {
         self.flush()?;
-        let mut header = vec![0u8; usize::try_from(self.header_len()).unwrap_or(usize::MAX)];
-        read_exact_at(&self.file, &mut header, 0)
-            .map_err(|e| Error::io("read the header of", self.path(), e))?;
+        let header = super::read_header_bytes(&self.file, self.path(), self.header_len())?;
         if std::fs::symlink_metadata(to).is_ok() {
             let exists = std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,

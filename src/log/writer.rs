@@ -1,7 +1,7 @@
 //! [`LogWriter`]: appends whole records, syncs, and recovers from a crash.
 
 use std::fmt;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -35,9 +35,11 @@ const DEFAULT_CAPACITY: usize = 64 * 1024;
 ///
 /// One writer per file: [`create`](LogWriter::create),
 /// [`create_truncate`](LogWriter::create_truncate) and [`open`](LogWriter::open) take the
-/// file's advisory lock (`flock` on Unix, `LockFileEx` on Windows) and hold it until the
-/// writer is dropped, so a second `LogWriter` of the file, in this process or another, gets
-/// [`Error::Locked`]. Programs that do not take the lock are not kept out; so before each
+/// file's advisory lock (`flock`) and hold it until the writer is dropped, so a second
+/// `LogWriter` of the file, in this process or another, gets [`Error::Locked`]. Unix only:
+/// Windows' file locks (`LockFileEx`) are enforced, so they would make the followers' reads
+/// of the file fail while a writer lives; there no lock is taken and only the end-of-file
+/// check below guards the records. Programs that do not take the lock are not kept out; so before each
 /// `write` the writer checks (one `fstat`) that the file still ends where its records end,
 /// and refuses with [`Error::ForeignWrite`] rather than overwrite bytes someone else
 /// appended. (On a file system without locks the writer works unlocked.)
@@ -345,21 +347,6 @@ impl<T: Element> LogWriter<T> {
         &self.path
     }
 
-    /// Checks that the file ends where this writer's records end (one `fstat`): the lock
-    /// keeps other `LogWriter`s out, not other programs, and writing at a remembered offset
-    /// after someone else appended would overwrite their bytes.
-    fn check_end(&self) -> Result<()> {
-        let found = file_len(&self.file, &self.path)?;
-        if found == self.committed {
-            return Ok(());
-        }
-        Err(Error::ForeignWrite {
-            path: self.path.clone(),
-            expected: self.committed,
-            found,
-        })
-    }
-
     fn check_torn(&self) -> Result<()> {
         if self.torn == 0 {
             return Ok(());
@@ -400,6 +387,23 @@ impl<T: Element> LogWriter<T> {
     }
 }
 
+impl<T> LogWriter<T> {
+    /// Checks that the file ends where this writer's records end (one `fstat`): the lock
+    /// keeps other `LogWriter`s out, not other programs, and writing at a remembered offset
+    /// after someone else appended would overwrite their bytes.
+    fn check_end(&self) -> Result<()> {
+        let found = file_len(&self.file, &self.path)?;
+        if found == self.committed {
+            return Ok(());
+        }
+        Err(Error::ForeignWrite {
+            path: self.path.clone(),
+            expected: self.committed,
+            found,
+        })
+    }
+}
+
 impl<T> Drop for LogWriter<T> {
     /// Flushes the buffer, ignoring errors (call [`LogWriter::flush`] to see them); does not
     /// sync. When someone else wrote to the file, the buffered records are dropped, not
@@ -410,9 +414,9 @@ impl<T> Drop for LogWriter<T> {
         }
         let buf = core::mem::take(&mut self.buf);
         let start = self.committed;
-        if file_len(&self.file, &self.path).ok() != Some(start) {
-            // Someone else wrote to or truncated the file (see `check_end`): the records are
-            // dropped rather than written over theirs.
+        if self.check_end().is_err() {
+            // Someone else wrote to or truncated the file: the records are dropped rather
+            // than written over theirs.
             return;
         }
         if let Err((done, _)) = write_all_at(&self.file, &buf, start) {
@@ -452,10 +456,12 @@ fn open_locked(options: &OpenOptions, path: &Path, op: &'static str) -> Result<(
     Ok((file, len))
 }
 
-/// Takes the file's advisory writer lock (`flock` on Unix, `LockFileEx` on Windows), held
-/// until the file is closed, that is until the writer is dropped. Only `LogWriter`s take
-/// it: it keeps a second writer out, not a program that ignores it.
+/// Takes the file's advisory writer lock (`flock`), held until the file is closed, that is
+/// until the writer is dropped. Only `LogWriter`s take it: it keeps a second writer out, not
+/// a program that ignores it.
+#[cfg(unix)]
 fn lock(file: &File, path: &Path) -> Result<()> {
+    use std::fs::TryLockError;
     match file.try_lock() {
         Ok(()) => Ok(()),
         Err(TryLockError::WouldBlock) => Err(Error::Locked {
@@ -465,6 +471,13 @@ fn lock(file: &File, path: &Path) -> Result<()> {
         Err(TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(()),
         Err(TryLockError::Error(e)) => Err(Error::io("lock", path, e)),
     }
+}
+
+/// No lock off Unix: Windows enforces `LockFileEx` locks against other handles' reads, which
+/// would break every follower of the log (see [`LogWriter`]).
+#[cfg(not(unix))]
+fn lock(_file: &File, _path: &Path) -> Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]

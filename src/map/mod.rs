@@ -7,23 +7,8 @@
 //! its slowest axis with [`MemmapMut::resize`] and [`MemmapMut::reserve`] (1-D arrays and
 //! C-order arrays along axis 0; the file grows zero-filled, as numpy's `r+` growth does).
 //!
-//! # Dropping and closing
-//!
-//! Dropping a map unmaps it and closes the file handle it keeps (for
-//! [`check_len`](Memmap::check_len)). It does **not** flush: the kernel writes the dirty pages
-//! of a shared map back on its own schedule, and a failure of that write-back is never
-//! reported to this process. `Drop` cannot return an error, so it swallows the ones unmapping
-//! and closing could give.
-//!
-//! [`MemmapMut::close`] is the deterministic end: it flushes (`msync(MS_SYNC)`), then unmaps
-//! and closes, and returns the flush error. [`Memmap::close`] unmaps and closes a read-only
-//! map at a point of your choosing (it has no dirty pages, so there is no write-back to fail).
-//!
-//! On Windows a mapped file cannot be removed, renamed over or truncated while any view of it
-//! is mapped or any handle to it is open, and every map here holds both (a view and a `File`).
-//! Before `std::fs::remove_file` or `set_len` on Windows, close (or drop) every map of the
-//! file, its copies made from the same file and the `File`s you opened yourself. On Unix a
-//! mapped file can be removed at any time; its pages live until the last map is gone.
+//! What dropping a map does and does not do, and what Windows needs before a mapped file
+//! can be removed, is said once, on [`MemmapMut`](MemmapMut#dropping-and-closing).
 
 mod advice;
 mod backing;
@@ -478,10 +463,13 @@ impl<T: Element> MemmapMut<T> {
     /// bytes; the length along axis 0 (1 for a 0-d array) for arrays that cannot grow.
     pub fn capacity(&self) -> usize {
         let len = self.meta.shape.first().copied().unwrap_or(1);
+        if !self.growth_order() {
+            return len;
+        }
         match self.row_bytes() {
             Some(0) => usize::MAX,
-            Some(row) if self.growth_order() => (self.backing.bytes().len() / row).max(len),
-            _ => len,
+            Some(row) => (self.backing.bytes().len() / row).max(len),
+            None => len,
         }
     }
 
@@ -572,7 +560,13 @@ impl<T: Element> MemmapMut<T> {
     ///
     /// As [`resize`](MemmapMut::resize).
     pub fn reserve(&mut self, additional: usize) -> Result<()> {
-        let len = self.growth_axis(additional)?;
+        // The errors name the length asked for: the current one plus `additional`.
+        let asked = self
+            .meta
+            .shape
+            .first()
+            .map_or(additional, |len| len.saturating_add(additional));
+        let len = self.growth_axis(asked)?;
         let want = len.checked_add(additional).ok_or_else(|| {
             let mut shape = self.meta.shape.clone();
             shape[0] = usize::MAX;

@@ -10,7 +10,7 @@ use crate::element::{bytes_of, Element};
 use crate::error::{Error, Result};
 use crate::map::MemmapMut;
 use crate::npy::file::header_error;
-use crate::npy::header::{rewrite_shape, write_header};
+use crate::npy::header::write_header;
 use crate::options::Options;
 use crate::shape::{element_count, Order};
 
@@ -165,11 +165,7 @@ pub fn write_iter<T: Element>(
     }
     out.flush().map_err(io)?;
     drop(out);
-    let header = rewrite_shape(&header, &[count]).ok_or_else(|| Error::HeaderFull {
-        path: path.to_path_buf(),
-        shape: vec![count],
-        header_len: header.len() as u64,
-    })?;
+    let header = super::append::with_shape(path, &header, &[count])?;
     let mut out = &file;
     out.seek(SeekFrom::Start(0))
         .and_then(|_| out.write_all(&header))

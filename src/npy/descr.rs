@@ -564,14 +564,14 @@ fn type_string(s: &str) -> Result<Dtype, String> {
     let bad = || {
         format!(
             "descr is not a valid dtype descriptor: {}",
-            crate::dtype::py_repr_str(s)
+            crate::pyrepr::py_repr_str(s)
         )
     };
     let body = s.strip_prefix(['<', '>', '|', '=']).unwrap_or(s);
     if body.starts_with('O') || s == "object" {
         return Err(format!(
             "object dtype {}: the data of Python objects is pickled and cannot be mapped",
-            crate::dtype::py_repr_str(s)
+            crate::pyrepr::py_repr_str(s)
         ));
     }
     if let Some(d) = named_type(s) {
@@ -621,7 +621,7 @@ fn type_string(s: &str) -> Result<Dtype, String> {
                 format!(
                     "invalid datetime unit {} in {}",
                     after,
-                    crate::dtype::py_repr_str(s)
+                    crate::pyrepr::py_repr_str(s)
                 )
             })?
         };

@@ -20,7 +20,8 @@
 //! dict's entries, at most 64); unknown keys are then refused without reading their values,
 //! a shape of more than 64 dimensions is counted and refused without being built, and the
 //! descr is read field by field, so that only the resulting dtype is allocated. A record may
-//! have at most one field per 64 bytes of the header length limit (262 144 at the default);
+//! have at most one field per 64 bytes of the header length limit, and at least 4096 (262 144
+//! at the default);
 //! numpy has no such limit, but a parsed field costs about 100 bytes, five times what
 //! `np.save` writes for it. A hostile header at the default limit peaks at about 1x its
 //! length when its keys or shape are wrong and 3x when it is a record of too many fields
@@ -35,7 +36,8 @@ use std::io::{self, Read};
 
 use super::descr::{base_rank, max_fields_for, read_descr, DescrLimits, MAX_DIMS};
 use super::literal::{self, Encoding, Keep, Lit, Node, Parser};
-use crate::dtype::{py_repr_shape, Dtype};
+use crate::dtype::Dtype;
+use crate::pyrepr::py_repr_shape;
 
 /// The six bytes every `.npy` file starts with.
 pub const MAGIC: &[u8; 6] = b"\x93NUMPY";
@@ -532,7 +534,7 @@ fn truncate_chars(s: &mut String, max: usize) {
 /// 70"), text that is not a Python literal, a dict without exactly the three keys (or with
 /// more than 64 entries), an invalid shape (more than 64 dimensions, not ints),
 /// `fortran_order` or descr, an object dtype, a record of more than `max_header_len / 64`
-/// fields, a shape whose byte size overflows.
+/// fields (at least 4096), a shape whose byte size overflows.
 pub fn parse_header(bytes: &[u8], max_header_len: usize) -> Result<Header, HeaderError> {
     match Header::parse_prefix(bytes, max_header_len) {
         Ok(h) => Ok(h),

@@ -562,9 +562,11 @@ impl<'a> Parser<'a> {
             }
             if keep_all
                 || items.is_empty()
+                // The new item first: it costs its own size, while `items[0]` could be deep
+                // and would be walked again for every later item.
                 || (items.len() == 1
-                    && check_hashable(&items[0]).is_ok()
-                    && check_hashable(&item).is_err())
+                    && check_hashable(&item).is_err()
+                    && check_hashable(&items[0]).is_ok())
             {
                 items.push(item);
             }

@@ -291,7 +291,6 @@ fn member_at(
         compression,
         start,
         stored_len,
-        size,
         header,
     })
 }
@@ -440,6 +439,7 @@ pub(crate) fn read_dyn(member: &Member, file: &File, len: u64, path: &Path) -> R
         nbytes,
         header,
         path.to_path_buf(),
+        member.data_offset().is_some(),
     ))
 }
 
@@ -459,7 +459,7 @@ fn read_words(reader: &mut impl Read, nbytes: usize) -> io::Result<Vec<u64>> {
     Ok(words)
 }
 
-fn header_problem(e: HeaderError) -> NpzProblem {
+pub(super) fn header_problem(e: HeaderError) -> NpzProblem {
     NpzProblem::Header {
         at: e.at,
         message: e.message,

@@ -38,8 +38,6 @@ pub struct Member {
     pub(crate) start: u64,
     /// The length of the stored bytes.
     pub(crate) stored_len: u64,
-    /// The length of the `.npy` image (the uncompressed size).
-    pub(crate) size: u64,
     /// The member's `.npy` header; `data_offset` counts from the start of the image.
     pub(crate) header: Header,
 }

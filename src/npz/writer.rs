@@ -13,7 +13,7 @@ use super::member::Compression;
 use crate::dtype::Dtype;
 use crate::dynamic::DynArray;
 use crate::element::{bytes_of, Element};
-use crate::error::{Error, NpzProblem, Result};
+use crate::error::{Error, Result};
 use crate::npy::{fortran_flag, write_header};
 use crate::shape::{element_count, Order};
 
@@ -108,8 +108,9 @@ impl Writer {
     ///
     /// [`Error::LengthMismatch`] when `data.len()` is not the product of `shape` (nothing is
     /// written); [`Error::Npz`] when no `.npy` header can describe the dtype
-    /// ([`NpzProblem::Header`]) or the zip writer refuses the member, for example a second
-    /// member of the same name ([`NpzProblem::Zip`]); I/O errors.
+    /// ([`NpzProblem::Header`](super::NpzProblem::Header)) or the zip writer refuses the
+    /// member, for example a second member of the same name
+    /// ([`NpzProblem::Zip`](super::NpzProblem::Zip)); I/O errors.
     pub fn add<T: Element>(
         &mut self,
         name: &str,
@@ -153,12 +154,8 @@ impl Writer {
     ) -> Result<()> {
         let file_name = format!("{name}.npy");
         let fail = |problem| npz_error(&self.path, Some(&file_name), problem);
-        let header = write_header(dtype, shape, fortran_flag(shape, order)).map_err(|e| {
-            fail(NpzProblem::Header {
-                at: e.at,
-                message: e.message,
-            })
-        })?;
+        let header = write_header(dtype, shape, fortran_flag(shape, order))
+            .map_err(|e| fail(super::archive::header_problem(e)))?;
         let options = SimpleFileOptions::default().large_file(true);
         let options = match self.compression {
             // The `.npy` header's length is a multiple of 64 (numpy's rule, kept by
