@@ -63,10 +63,12 @@ const PREFAULT_BYTES: usize = 1 << 20;
 /// returned (and possibly more):
 ///
 /// - records are written into the shared map before the header claims them: `flush` writes
-///   the header (one `pwrite` at offset 0) only after the records' bytes are in the page
+///   the header's changed bytes (one `pwrite`) only after the records' bytes are in the page
 ///   cache, so the header's shape never claims a record that is not written;
 /// - the header's length never changes (the shape takes spaces from its padding), so the
-///   data never moves, and one write of a header under a page cannot be seen half done;
+///   data never moves; the bytes that change are the shape's digits and the spaces after
+///   them, a few dozen bytes written in one `pwrite`, which a kill cannot leave half done
+///   unless they straddle a page boundary (possible only in a header over 4 KiB);
 /// - the file is only ever longer than the header's shape says (capacity, zero bytes or
 ///   records not yet claimed), which numpy and this crate accept: they read the shape's bytes
 ///   and ignore the rest; [`open`](Appender::open) continues such a file after the last
@@ -297,7 +299,18 @@ impl<T: Element> Appender<T> {
         // The records' bytes are already in the page cache (stores to a shared map); the
         // header that claims them is written after them.
         let header = with_shape(&self.path, &self.header, &self.shape_at(len))?;
-        write_all_at(self.map.file(), &header, 0).map_err(|e| Error::io("write", &self.path, e))?;
+        // Only the bytes that changed: the shape's digits and the spaces after them (the
+        // header's length is the same), a few dozen bytes whatever the header's size.
+        let first = header.iter().zip(&self.header).position(|(a, b)| a != b);
+        if let Some(first) = first {
+            let last = header
+                .iter()
+                .zip(&self.header)
+                .rposition(|(a, b)| a != b)
+                .unwrap_or(first);
+            write_all_at(self.map.file(), &header[first..=last], first as u64)
+                .map_err(|e| Error::io("write", &self.path, e))?;
+        }
         self.header = header;
         self.flushed = len;
         Ok(())
