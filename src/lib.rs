@@ -56,6 +56,15 @@ pub mod spec;
 pub mod par;
 pub mod shards;
 mod value;
+// Interop (issue 10): Arrow, Arrow IPC, Parquet, ndarray.
+#[cfg(feature = "arrow")]
+pub mod arrow;
+#[cfg(feature = "ipc")]
+pub mod ipc;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 
 pub use array::Array;
 pub use bytestr::{FixedBytes, UnicodeStr};

@@ -1,0 +1,1 @@
+//! A `RecordBatch` written back into a `.npy` or raw record file.

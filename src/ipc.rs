@@ -1,0 +1,1 @@
+//! Arrow IPC files of maps, arrays, logs and `.npy` files (feature `ipc`).

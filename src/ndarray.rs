@@ -1,0 +1,1 @@
+//! `ndarray` views of maps, arrays and columns (feature `ndarray`).

@@ -1,0 +1,1 @@
+//! Parquet files of maps, arrays, logs and `.npy` files (feature `parquet`).
