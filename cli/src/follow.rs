@@ -95,13 +95,16 @@ pub fn run(args: FollowArgs) -> Result<ExitCode, CliError> {
         (_, Some(n)) => n,
         _ => len.saturating_sub(start) / itemsize,
     };
+    // The end of the records printed (or, before any, of those there were at the start):
+    // the file must not become shorter than this.
+    let mut seen_end = start + next.min(len.saturating_sub(start) / itemsize) * itemsize;
     let mut printed = 0u64;
     let mut reported_torn = 0u64;
     let mut last_arrival = Instant::now();
     let poll = Duration::from_millis(args.poll_ms.max(1));
     loop {
         let now_len = file.metadata().map_err(io("stat"))?.len();
-        let shown_end = start + next.min(now_len.saturating_sub(start) / itemsize) * itemsize;
+        let shown_end = seen_end;
         if now_len < shown_end || replaced(&path, &identity) {
             let what = if now_len < shown_end {
                 format!(
@@ -126,6 +129,7 @@ pub fn run(args: FollowArgs) -> Result<ExitCode, CliError> {
             print_records(&dtype, &bytes, args.json)?;
             next += want;
             printed += want;
+            seen_end = start + next * itemsize;
             last_arrival = Instant::now();
             reported_torn = 0;
         }

@@ -19,7 +19,10 @@ fn npy(dir: &Path, name: &str) -> std::path::PathBuf {
 }
 
 fn assert_bad(args: &[&str], what: &str) {
-    let out = tmm(&args.iter().map(|a| a as &dyn AsRef<std::ffi::OsStr>).collect::<Vec<_>>());
+    let out = tmm(&args
+        .iter()
+        .map(|a| a as &dyn AsRef<std::ffi::OsStr>)
+        .collect::<Vec<_>>());
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{what}: {args:?}: {err}");
     assert_eq!(err.lines().count(), 1, "{what}: one line expected: {err:?}");
@@ -79,19 +82,47 @@ fn every_bad_input_exits_2_with_one_line() {
         (vec!["info", dirpath], "directory"),
         (vec!["check", dirpath], "directory (check)"),
         (vec!["info", raw, "--dtype", "<f7"], "bad dtype text"),
-        (vec!["show", raw, "--dtype", "[('a', '<i4'"], "unclosed dtype list"),
-        (vec!["check", raw, "--dtype", "float128x"], "bad dtype (check)"),
-        (vec!["info", raw, "--dtype", "<u1", "--offset", "31"], "offset past the end"),
-        (vec!["info", raw, "--dtype", "<f8"], "ragged raw file"),
-        (vec!["show", raw, "--dtype", "<u2", "--shape", "4,4"], "shape larger than the file"),
-        (vec!["show", raw, "--dtype", "<u1", "--shape", "3,x"], "bad shape text"),
         (
-            vec!["info", raw, "--dtype", "<u8", "--shape", "99999999999,99999999999"],
+            vec!["show", raw, "--dtype", "[('a', '<i4'"],
+            "unclosed dtype list",
+        ),
+        (
+            vec!["check", raw, "--dtype", "float128x"],
+            "bad dtype (check)",
+        ),
+        (
+            vec!["info", raw, "--dtype", "<u1", "--offset", "31"],
+            "offset past the end",
+        ),
+        (vec!["info", raw, "--dtype", "<f8"], "ragged raw file"),
+        (
+            vec!["show", raw, "--dtype", "<u2", "--shape", "4,4"],
+            "shape larger than the file",
+        ),
+        (
+            vec!["show", raw, "--dtype", "<u1", "--shape", "3,x"],
+            "bad shape text",
+        ),
+        (
+            vec![
+                "info",
+                raw,
+                "--dtype",
+                "<u8",
+                "--shape",
+                "99999999999,99999999999",
+            ],
             "shape overflow",
         ),
         (vec!["info", raw, "--dtype", "|V0"], "zero item size"),
-        (vec!["info", raw, "--dtype", "<u1", "--order", "Z"], "bad order"),
-        (vec!["info", good, "--shape", "3"], "--shape without --dtype"),
+        (
+            vec!["info", raw, "--dtype", "<u1", "--order", "Z"],
+            "bad order",
+        ),
+        (
+            vec!["info", good, "--shape", "3"],
+            "--shape without --dtype",
+        ),
         (vec!["info", bad_magic], "not a .npy file"),
         (vec!["show", truncated], "truncated .npy"),
         (vec!["info", short_header], "file ends inside the header"),
@@ -100,16 +131,46 @@ fn every_bad_input_exits_2_with_one_line() {
         (vec!["info", empty], "empty .npy"),
         (vec!["show", good, "--slice", "1:2:0"], "zero slice step"),
         (vec!["show", good, "--slice", "abc"], "bad --slice"),
-        (vec!["show", good, "--head", "1", "--tail", "2"], "--head and --tail together"),
+        (
+            vec!["show", good, "--head", "1", "--tail", "2"],
+            "--head and --tail together",
+        ),
         (vec!["show", good, "--head", "-1"], "negative --head"),
         (vec!["show", rec, "--fields", "nope"], "unknown field"),
-        (vec!["show", good, "--fields", "a"], "fields of a non-record"),
+        (
+            vec!["show", good, "--fields", "a"],
+            "fields of a non-record",
+        ),
         (vec!["show", rec, "--fields", "a,a"], "duplicate field"),
-        (vec!["show", raw, "--dtype", "<u1", "--offset", "1", "--header-len", "2"], "offset and header-len"),
-        (vec!["info", raw, "--dtype", "<u1", "--header-len", "64"], "log shorter than its header"),
-        (vec!["follow", missing, "--dtype", "<u1"], "follow a missing file"),
-        (vec!["follow", raw, "--dtype", "<q9"], "follow with a bad dtype"),
-        (vec!["follow", raw, "--dtype", "<u1", "--idle-timeout", "-1"], "bad idle timeout"),
+        (
+            vec![
+                "show",
+                raw,
+                "--dtype",
+                "<u1",
+                "--offset",
+                "1",
+                "--header-len",
+                "2",
+            ],
+            "offset and header-len",
+        ),
+        (
+            vec!["info", raw, "--dtype", "<u1", "--header-len", "64"],
+            "log shorter than its header",
+        ),
+        (
+            vec!["follow", missing, "--dtype", "<u1"],
+            "follow a missing file",
+        ),
+        (
+            vec!["follow", raw, "--dtype", "<q9"],
+            "follow with a bad dtype",
+        ),
+        (
+            vec!["follow", raw, "--dtype", "<u1", "--idle-timeout", "-1"],
+            "bad idle timeout",
+        ),
         (vec!["nonsense"], "unknown command"),
         (vec!["info"], "missing FILE"),
         (vec!["show", good, "--bogus"], "unknown flag"),

@@ -135,7 +135,15 @@ fn raw_files_and_logs() {
     assert_eq!(log["shape"], serde_json::json!([5]));
     assert_eq!(log["torn_bytes"], 7);
     assert_eq!(log["data_offset"], 16);
-    let raw = info(&[&path, &"--dtype", &dtype, &"--offset", &"16", &"--shape", &"5"]);
+    let raw = info(&[
+        &path,
+        &"--dtype",
+        &dtype,
+        &"--offset",
+        &"16",
+        &"--shape",
+        &"5",
+    ]);
     assert_eq!(raw["format"], "raw");
     assert_eq!(raw["trailing_bytes"], 7);
     assert_eq!(raw["fields"][1]["offset"], 4);

@@ -42,7 +42,11 @@ fn check(make: &str, cases: &[(&[&str], &str)]) {
             full.push(a);
         }
         let out = tmm(&full);
-        assert!(out.status.success(), "raw {args:?}: {}", common::stderr(&out));
+        assert!(
+            out.status.success(),
+            "raw {args:?}: {}",
+            common::stderr(&out)
+        );
         assert_eq!(stdout(&out), expected, "raw {make} {args:?}");
     }
 }
@@ -84,11 +88,19 @@ fn floats_big_endian_and_long_arrays() {
 fn two_dimensional_and_fortran() {
     check(
         "np.arange(4000, dtype='<i2').reshape(400, 10)",
-        &[(&[], ""), (&["--slice", "100:"], "[100:]"), (&["--head", "3"], "[:3]")],
+        &[
+            (&[], ""),
+            (&["--slice", "100:"], "[100:]"),
+            (&["--head", "3"], "[:3]"),
+        ],
     );
     check(
         "np.asfortranarray(np.arange(24, dtype='<u8').reshape(6, 4))",
-        &[(&[], ""), (&["--slice", "::2"], "[::2]"), (&["--tail", "2"], "[-2:]")],
+        &[
+            (&[], ""),
+            (&["--slice", "::2"], "[::2]"),
+            (&["--tail", "2"], "[-2:]"),
+        ],
     );
 }
 
@@ -104,8 +116,14 @@ fn records_fields_strings_and_datetimes() {
         &[
             (&[], ""),
             (&["--head", "4"], "[:4]"),
-            (&["--fields", "px,tag", "--head", "5"], "[['px', 'tag']][:5]"),
-            (&["--fields", "name,id", "--tail", "3"], "[['name', 'id']][-3:]"),
+            (
+                &["--fields", "px,tag", "--head", "5"],
+                "[['px', 'tag']][:5]",
+            ),
+            (
+                &["--fields", "name,id", "--tail", "3"],
+                "[['name', 'id']][-3:]",
+            ),
             (&["--fields", "at"], "['at']"),
             (&["--fields", "pos.y", "--head", "6"], "['pos']['y'][:6]"),
             (&["--fields", "px"], "['px']"),

@@ -50,7 +50,10 @@ pub fn numpy(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> String {
                  `python3 -m pip install -r tests/requirements.txt`"
             );
         }
-        panic!("numpy script failed ({}):\n{err}\n--- script ---\n{full}", out.status);
+        panic!(
+            "numpy script failed ({}):\n{err}\n--- script ---\n{full}",
+            out.status
+        );
     }
     String::from_utf8(out.stdout).expect("numpy printed UTF-8")
 }
