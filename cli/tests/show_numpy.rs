@@ -32,7 +32,7 @@ fn check(make: &str, cases: &[(&[&str], &str)]) {
         assert_eq!(stdout(&out), expected, "{make} {args:?} vs a{index}");
         // The raw copy with --dtype prints the same (C order, 1-D or given shape).
         let shape = numpy(
-            &format!("a = np.load(sys.argv[1])\nprint(','.join(map(str, a.shape)))"),
+            "a = np.load(sys.argv[1])\nprint(','.join(map(str, a.shape)))",
             &[&npy],
         );
         let shape = shape.trim().to_string();
