@@ -121,7 +121,9 @@ pub fn run(args: FollowArgs) -> Result<ExitCode, CliError> {
         let whole = now_len.saturating_sub(start) / itemsize;
         let torn = now_len.saturating_sub(start) % itemsize;
         if whole > next {
-            let mut want = whole - next;
+            // At most 1 MiB of records per read (at least one record), so that following a
+            // large file from its start holds little memory.
+            let mut want = (whole - next).min((1 << 20) / itemsize + 1);
             if let Some(c) = args.count {
                 want = want.min(c - printed);
             }
@@ -135,6 +137,10 @@ pub fn run(args: FollowArgs) -> Result<ExitCode, CliError> {
         }
         if args.count.is_some_and(|c| printed >= c) {
             return Ok(ExitCode::SUCCESS);
+        }
+        if next < whole {
+            // More whole records than one read takes: go on at once.
+            continue;
         }
         if torn != 0 && torn != reported_torn {
             eprintln!(
