@@ -146,3 +146,18 @@ fn bools_complex_and_subarrays() {
         &[(&[], ""), (&["--fields", "v"], "['v']")],
     );
 }
+
+#[test]
+fn summarized_selections_of_many_axes() {
+    check(
+        "np.arange(60000, dtype='<i4').reshape(30, 40, 50)",
+        &[
+            (&["--slice", "2:-2"], "[2:-2]"),
+            (&["--slice", "::-9"], "[::-9]"),
+        ],
+    );
+    check(
+        "np.arange(6000, dtype='<u2').reshape(3, 2000)",
+        &[(&["--slice", "1:"], "[1:]"), (&["--tail", "1"], "[-1:]")],
+    );
+}
