@@ -125,3 +125,20 @@ fn torn_tail_is_reported_and_shrinking_stops_with_1() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shrank"), "{err}");
 }
+
+#[test]
+fn a_replaced_file_stops_with_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.bin");
+    std::fs::write(&path, record(0)).unwrap();
+    let child = follow(&path, &["--idle-timeout", "20"]);
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(&path, dir.path().join("t.bin.1")).unwrap();
+    let bytes: Vec<u8> = (0..3).flat_map(record).collect();
+    std::fs::write(&path, bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("replaced"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
