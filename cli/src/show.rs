@@ -30,7 +30,8 @@ pub struct ShowArgs {
     /// The last N rows (axis 0): `arr[len-N:]`.
     #[arg(long, value_name = "N", conflicts_with = "slice")]
     pub tail: Option<usize>,
-    /// Rows START:STOP[:STEP] of axis 0, as a Python slice (negatives count from the end).
+    /// Rows `START:STOP:STEP` of axis 0 (STOP and STEP optional), as a Python slice;
+    /// negatives count from the end.
     #[arg(long, value_name = "START:STOP[:STEP]", allow_hyphen_values = true)]
     pub slice: Option<String>,
     /// Record fields to print, `a,b` (nested as `pos.x`): one name prints `arr['a']`,
