@@ -10,9 +10,14 @@
 //! assert_eq!(<[[i32; 3]; 2]>::dtype().descr(), "('<i4', (2, 3))");
 //! assert_eq!(typed_memmap::Bool::dtype().descr(), "'|b1'");
 //! ```
+//!
+//! A dtype known only at run time is parsed from numpy's text with [`Dtype::parse`] (or
+//! `str::parse`), and laid out as numpy's `align=True` C struct with [`Dtype::parse_aligned`];
+//! bad text is a [`HeaderError`] with the byte where the problem is and what was expected.
 
 use std::fmt;
 
+use crate::npy::HeaderError;
 use crate::pyrepr::{py_repr_shape, py_repr_str};
 
 /// The byte order of a scalar, numpy's first descr character.
@@ -283,6 +288,79 @@ pub enum Dtype {
 }
 
 impl Dtype {
+    /// Parses numpy's dtype text, as `np.dtype(text)` reads it, for the dtypes this crate
+    /// maps:
+    ///
+    /// - a type string, quoted or bare: `<f8`, `>i4`, `|u1`, `b1`, `?`, `f2`, `c16`, `S10`,
+    ///   `U5`, `V8`, `M8[ns]`, `<m8[25s]`, numpy's one-letter codes (`d`, `i`, ...) and names
+    ///   (`float64`, `int32`, `datetime64[ns]`). Without a byte-order character (`f8`) or
+    ///   with `=` or `|` a multi-byte number is in this machine's order, as numpy's `=`;
+    ///   one-byte numbers, `S` and `V` are always `|`;
+    /// - a subarray tuple: `('<f4', (3,))`;
+    /// - a list of fields, nested records and subarray fields included:
+    ///   `[('t', '<i8'), ('pos', '<f4', (3,)), ('id', [('a', '<u2'), ('b', '<u2')])]`.
+    ///   Fields are packed, each right after the one before, as numpy's default `align=False`.
+    ///   `('', '|V<n>')` entries are padding, as numpy's `.npy` reader reads them (numpy's
+    ///   `np.dtype` instead keeps them as fields named `f0`, `f1`, ...), so the output of
+    ///   [`descr`](Dtype::descr) parses back to the same dtype.
+    ///
+    /// Surrounding whitespace is ignored. Object dtypes (`O`), numpy's `StringDType` (`T`), the
+    /// dict form, comma-separated strings (`'i4,f8'`) and shape prefixes (`'2i4'`) are refused.
+    ///
+    /// ```
+    /// use typed_memmap::{ByteOrder, Dtype, Element};
+    /// assert_eq!(Dtype::parse("<f8")?, f64::dtype());
+    /// assert_eq!("'>i4'".parse::<Dtype>()?.descr(), "'>i4'");
+    /// assert_eq!(Dtype::parse("u1")?.descr(), "'|u1'");
+    ///
+    /// let tick = Dtype::parse("[('t', '<i8'), ('pos', '<f4', (3,)), ('side', 'u1')]")?;
+    /// assert_eq!(tick.itemsize(), 21);
+    /// assert_eq!(tick.as_record().unwrap().field("side").unwrap().offset, 20);
+    ///
+    /// let err = Dtype::parse("[('t', '<i8'), ('x', '<f7')]").unwrap_err();
+    /// assert_eq!(err.at, 21); // the `'<f7'`
+    /// assert!(err.message.contains("not a valid dtype descriptor: '<f7'"), "{err}");
+    /// # Ok::<(), typed_memmap::npy::HeaderError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`HeaderError`] whose `at` is the byte of `text` where the problem is and whose
+    /// message says what was found and what was expected: text that is neither a type string
+    /// nor a Python literal, a type numpy does not have or this crate does not map, a
+    /// repeated field name, a bad subarray shape, a record whose size overflows.
+    pub fn parse(text: &str) -> Result<Dtype, HeaderError> {
+        crate::npy::parse_dtype_text(text, false)
+    }
+
+    /// [`parse`](Dtype::parse) with numpy's `align=True`: every record, nested ones too, is
+    /// laid out as a C compiler lays out a struct. Each field starts at the next multiple of
+    /// its [`natural_alignment`](Dtype::natural_alignment), and the item size is rounded up
+    /// to the largest alignment, as `np.dtype(text, align=True)`. The gaps are padding, so
+    /// [`descr`](Dtype::descr) writes them as `('', '|V<n>')` entries, as numpy's `.descr`
+    /// does, and numpy reads that text back with the same offsets and item size.
+    ///
+    /// ```
+    /// use typed_memmap::Dtype;
+    /// let d = Dtype::parse_aligned("[('flag', 'u1'), ('price', '<f8'), ('n', '<i2')]")?;
+    /// assert_eq!(d.itemsize(), 24);
+    /// assert_eq!(d.as_record().unwrap().field("price").unwrap().offset, 8);
+    /// assert_eq!(
+    ///     d.descr(),
+    ///     "[('flag', '|u1'), ('', '|V7'), ('price', '<f8'), ('n', '<i2'), ('', '|V6')]"
+    /// );
+    /// // Scalars have no layout to align.
+    /// assert_eq!(Dtype::parse_aligned("<f8")?, Dtype::parse("<f8")?);
+    /// # Ok::<(), typed_memmap::npy::HeaderError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`parse`](Dtype::parse).
+    pub fn parse_aligned(text: &str) -> Result<Dtype, HeaderError> {
+        crate::npy::parse_dtype_text(text, true)
+    }
+
     /// A scalar dtype (see [`Scalar::new`] for the byte-order normalisation).
     pub fn scalar(kind: Kind, order: ByteOrder, size: usize) -> Dtype {
         Dtype::Scalar(Scalar::new(kind, order, size))
@@ -313,8 +391,10 @@ impl Dtype {
     }
 
     /// The alignment numpy gives this dtype in an aligned struct (`dtype.alignment` with
-    /// `align=True`): a scalar's size capped at 8 (a complex number's component size, 1 for
-    /// strings and void), a subarray's base alignment, a record's largest field alignment.
+    /// `align=True`): a scalar's size (a complex number's component size, 1 for strings and
+    /// void, 4 for `U`), a subarray's base alignment, a record's largest field alignment.
+    /// Sizes are those of numpy on 64-bit Linux and macOS: `f16` (`longdouble`) and `c32`
+    /// have alignment 16.
     ///
     /// The alignment of a Rust element type is `align_of::<T>()`, which can be smaller: the
     /// byte-order types have alignment 1 and the same descr as the native numbers.
@@ -323,8 +403,8 @@ impl Dtype {
             Dtype::Scalar(s) => match s.kind {
                 Kind::Bytes | Kind::Void => 1,
                 Kind::Unicode => 4,
-                Kind::Complex => (s.size / 2).clamp(1, 8),
-                _ => s.size.clamp(1, 8),
+                Kind::Complex => (s.size / 2).clamp(1, 16),
+                _ => s.size.clamp(1, 16),
             },
             Dtype::Subarray(base, _) => base.natural_alignment(),
             Dtype::Record(r) => r
@@ -411,6 +491,15 @@ impl Dtype {
     }
 }
 
+impl std::str::FromStr for Dtype {
+    type Err = HeaderError;
+
+    /// [`Dtype::parse`].
+    fn from_str(text: &str) -> Result<Dtype, HeaderError> {
+        Dtype::parse(text)
+    }
+}
+
 impl fmt::Display for Dtype {
     /// The descr text, as [`Dtype::descr`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -458,6 +547,170 @@ mod tests {
         for (dtype, want) in table {
             assert_eq!(dtype.descr(), want);
         }
+    }
+
+    /// `Dtype::parse` and `parse_aligned`: input, align, expected descr, expected item size.
+    /// The expected values are numpy 2.4's on x86-64 (`tests/dtype_parse_numpy.rs` checks
+    /// the same kind of inputs against numpy itself).
+    #[test]
+    fn parse_table() {
+        let table: &[(&str, bool, &str, usize)] = &[
+            ("<f8", false, "'<f8'", 8),
+            ("'<f8'", false, "'<f8'", 8),
+            ("\"<f8\"", false, "'<f8'", 8),
+            ("  >i4 ", false, "'>i4'", 4),
+            ("|u1", false, "'|u1'", 1),
+            ("u1", false, "'|u1'", 1),
+            ("f8", false, "'<f8'", 8),
+            ("=f8", false, "'<f8'", 8),
+            ("b1", false, "'|b1'", 1),
+            ("?", false, "'|b1'", 1),
+            ("S10", false, "'|S10'", 10),
+            ("U5", false, "'<U5'", 20),
+            (">U5", false, "'>U5'", 20),
+            ("V8", false, "'|V8'", 8),
+            ("M8[ns]", false, "'<M8[ns]'", 8),
+            ("<m8[s]", false, "'<m8[s]'", 8),
+            ("c16", false, "'<c16'", 16),
+            ("f2", false, "'<f2'", 2),
+            ("float32", false, "'<f4'", 4),
+            ("('<f4', (3,))", false, "('<f4', (3,))", 12),
+            (
+                "[('t', '<i8'), ('price', '<f8')]",
+                false,
+                "[('t', '<i8'), ('price', '<f8')]",
+                16,
+            ),
+            (
+                "[('a', 'u1'), ('b', '<i4')]",
+                false,
+                "[('a', '|u1'), ('b', '<i4')]",
+                5,
+            ),
+            (
+                "[('a', 'u1'), ('b', '<i4')]",
+                true,
+                "[('a', '|u1'), ('', '|V3'), ('b', '<i4')]",
+                8,
+            ),
+            (
+                "[('a', '<i4'), ('b', 'u1')]",
+                true,
+                "[('a', '<i4'), ('b', '|u1'), ('', '|V3')]",
+                8,
+            ),
+            (
+                "[('a', 'u1'), ('b', '<f8', (2,))]",
+                true,
+                "[('a', '|u1'), ('', '|V7'), \
+              ('b', '<f8', (2,))]",
+                24,
+            ),
+            (
+                "[('a', 'u1'), ('p', [('x', 'u1'), ('y', '<i2')])]",
+                true,
+                "[('a', '|u1'), \
+              ('', '|V1'), ('p', [('x', '|u1'), ('', '|V1'), ('y', '<i2')])]",
+                6,
+            ),
+            (
+                "[('a', 'u1'), ('', '|V2'), ('b', '<i2')]",
+                true,
+                "[('a', '|u1'), ('', '|V3'), \
+              ('b', '<i2')]",
+                6,
+            ),
+            (
+                "[('a', 'u1'), ('b', 'S3'), ('c', '<U1')]",
+                true,
+                "[('a', '|u1'), ('b', '|S3'), \
+              ('c', '<U1')]",
+                8,
+            ),
+            (
+                "[('a', 'u1'), ('b', '<f16')]",
+                true,
+                "[('a', '|u1'), ('', '|V15'), \
+              ('b', '<f16')]",
+                32,
+            ),
+            (
+                "[('a', 'u1'), ('b', '>c16')]",
+                true,
+                "[('a', '|u1'), ('', '|V7'), \
+              ('b', '>c16')]",
+                24,
+            ),
+            ("[]", true, "[]", 0),
+            ("<f8", true, "'<f8'", 8),
+        ];
+        for &(input, align, descr, itemsize) in table {
+            let parsed = if align {
+                Dtype::parse_aligned(input)
+            } else {
+                Dtype::parse(input)
+            };
+            let d = parsed.unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(
+                (d.descr().as_str(), d.itemsize()),
+                (descr, itemsize),
+                "{input}"
+            );
+            // The descr text reads back as the same dtype, padding included.
+            assert_eq!(Dtype::parse(&d.descr()).unwrap(), d, "{input}");
+            assert_eq!(
+                input.parse::<Dtype>().unwrap(),
+                Dtype::parse(input).unwrap()
+            );
+        }
+    }
+
+    /// Bad text: input, the byte the error points at, a part of its message.
+    #[test]
+    fn parse_errors_table() {
+        let table: &[(&str, u64, &str)] = &[
+            ("", 0, "empty dtype text"),
+            ("   ", 3, "empty dtype text"),
+            ("<f7", 0, "not a valid dtype descriptor: '<f7'"),
+            ("  <f7", 2, "not a valid dtype descriptor: '<f7'"),
+            ("i3", 0, "not a valid dtype descriptor"),
+            ("O", 0, "object dtype"),
+            ("i4,f8", 0, "comma-separated"),
+            ("2i4", 0, "shape prefixes"),
+            ("M8[xs]", 0, "invalid datetime unit"),
+            ("'<f8", 0, ""),
+            (
+                "[('a', '<i4'), ('b', '<f7')]",
+                21,
+                "not a valid dtype descriptor: '<f7'",
+            ),
+            ("[('a', '<i4'), ('a', '<f8')]", 16, "repeats"),
+            ("[('a', '<i4', (-1,))]", 15, "negative subarray dimension"),
+            ("[('a', '<i4')", 13, "expected `,` or `]`"),
+            ("{'names': ['a'], 'formats': ['<i4']}", 0, "dict descr"),
+        ];
+        for &(input, at, message) in table {
+            let e = Dtype::parse(input).expect_err(input);
+            assert_eq!(e.at, at, "{input}: {e}");
+            assert!(e.message.contains(message), "{input}: {e}");
+            assert_eq!(Dtype::parse_aligned(input).unwrap_err(), e, "{input}");
+        }
+    }
+
+    #[test]
+    fn aligned_records_that_overflow_are_refused() {
+        // Packed, the fields fill exactly `isize::MAX` bytes; aligned, the item size rounds
+        // up to a multiple of 2 past it.
+        let m = i32::MAX;
+        let text = format!(
+            "[('a', '<i2'), ('b', 'S{m}', ({m},)), ('c', 'S{m}', ({m},)), ('d', 'S{m}'), \
+             ('e', 'S{m}'), ('f', 'S{m}'), ('g', 'S{}')]",
+            m - 1
+        );
+        assert_eq!(Dtype::parse(&text).unwrap().itemsize(), isize::MAX as usize);
+        let e = Dtype::parse_aligned(&text).expect_err("overflow");
+        assert!(e.message.contains("overflows"), "{e}");
+        assert_eq!(e.at, 0, "{e}");
     }
 
     #[test]

@@ -78,6 +78,11 @@ const SMALL_VALUE_NODES: usize = (MAX_DIMS + 2) * 202;
 /// of a file): the text is not a Python literal, or the literal is not a descr numpy reads,
 /// or the dtype holds Python objects, or it has more than 262 144 fields.
 pub fn parse_descr(text: &str) -> Result<Dtype, HeaderError> {
+    parse_literal(text, DescrLimits::new(DEFAULT_MAX_FIELDS))
+}
+
+/// [`parse_descr`] with `limits`.
+fn parse_literal(text: &str, mut limits: DescrLimits) -> Result<Dtype, HeaderError> {
     let src = text.as_bytes();
     let to_descr_error = |e: SyntaxError| HeaderError {
         at: e.at as u64,
@@ -90,13 +95,41 @@ pub fn parse_descr(text: &str) -> Result<Dtype, HeaderError> {
     };
     let root = literal::parse_shallow(src, Encoding::Utf8, false, keep).map_err(to_descr_error)?;
     let mut p = Parser::new_at(src, root.start, Encoding::Utf8, false);
-    read_descr(&mut p, &mut DescrLimits::new(DEFAULT_MAX_FIELDS)).map_err(to_descr_error)
+    read_descr(&mut p, &mut limits).map_err(to_descr_error)
+}
+
+/// numpy's `np.dtype(text, align=align)` for the forms this crate reads: a descr literal as
+/// [`parse_descr`] reads it (quoted type strings, subarray tuples, field lists), or a bare
+/// type string (`<f8`, `u1`, `M8[ns]`) as typed in a shell. Surrounding whitespace is
+/// ignored; error positions are bytes of `text`.
+pub(crate) fn parse_dtype_text(text: &str, align: bool) -> Result<Dtype, HeaderError> {
+    let start = text.len() - text.trim_start().len();
+    let trimmed = text.trim();
+    let mut limits = DescrLimits::new(DEFAULT_MAX_FIELDS);
+    limits.align = align;
+    if trimmed.starts_with(['\'', '"', '[', '(', '{']) {
+        return parse_literal(text, limits);
+    }
+    if trimmed.is_empty() {
+        return Err(HeaderError {
+            at: start as u64,
+            message: "empty dtype text; expected a type string such as '<f8' or a list of \
+                      fields such as [('a', '<i4')]"
+                .into(),
+        });
+    }
+    type_string(trimmed).map_err(|message| HeaderError {
+        at: start as u64,
+        message,
+    })
 }
 
 /// The limits on one descr while it is read.
 pub(crate) struct DescrLimits {
     max_fields: usize,
     fields_left: usize,
+    /// numpy's `align=True`: records are laid out as C structs (see [`RecordBuilder`]).
+    align: bool,
 }
 
 impl DescrLimits {
@@ -104,6 +137,7 @@ impl DescrLimits {
         DescrLimits {
             max_fields,
             fields_left: max_fields,
+            align: false,
         }
     }
 
@@ -147,7 +181,7 @@ pub(crate) fn read_descr(
     match p.next_byte()? {
         Some(b'[') => {
             p.bump();
-            let mut record = RecordBuilder::new(start);
+            let mut record = RecordBuilder::new(start, limits.align);
             loop {
                 match p.next_byte()? {
                     Some(b']') => {
@@ -158,7 +192,7 @@ pub(crate) fn read_descr(
                     _ => read_field(p, &mut record, limits)?,
                 }
             }
-            Ok(record.finish())
+            record.finish()
         }
         _ => {
             if let Some(node) = p.value_within(SMALL_VALUE_NODES)? {
@@ -316,11 +350,11 @@ pub(crate) fn descr_from_node(node: &Node, limits: &mut DescrLimits) -> Result<D
             with_shape(base, &items[1])
         }
         Lit::List(fields) => {
-            let mut record = RecordBuilder::new(node.start);
+            let mut record = RecordBuilder::new(node.start, limits.align);
             for entry in fields {
                 record.push_entry(entry, limits)?;
             }
-            Ok(record.finish())
+            record.finish()
         }
         Lit::Dict(_) => fail(
             node,
@@ -408,6 +442,12 @@ fn with_shape(base: Dtype, shape_node: &Node) -> Result<Dtype, SyntaxError> {
 
 /// A record's fields as they are read: offsets as running sums, padding dropped, names and
 /// titles checked for repeats.
+///
+/// Aligned (numpy's `align=True`), each entry, padding entries included, starts at the next
+/// multiple of its dtype's [`natural_alignment`](Dtype::natural_alignment), and the item size
+/// is rounded up to the largest of them, as a C compiler lays out a struct. numpy names an
+/// aligned record's padding entries `f0`, `f1`, ... and keeps them as fields; here they stay
+/// padding, as `.npy` readers read them, so the named fields' offsets are numpy's.
 struct RecordBuilder {
     /// Where the record's list starts, for errors about the whole record.
     at: usize,
@@ -418,16 +458,34 @@ struct RecordBuilder {
     used: HashSet<u64>,
     hasher: RandomState,
     offset: usize,
+    /// Whether fields are aligned (numpy's `align=True`).
+    align: bool,
+    /// The largest alignment of an entry so far (1 for none), when aligned.
+    max_align: usize,
 }
 
 impl RecordBuilder {
-    fn new(at: usize) -> RecordBuilder {
+    fn new(at: usize, align: bool) -> RecordBuilder {
         RecordBuilder {
             at,
             fields: Vec::new(),
             used: HashSet::new(),
             hasher: RandomState::new(),
             offset: 0,
+            align,
+            max_align: 1,
+        }
+    }
+
+    /// The offset of the next entry moved up to a multiple of `align` (a power of two).
+    fn align_to(&mut self, align: usize) -> Result<(), SyntaxError> {
+        self.max_align = self.max_align.max(align);
+        match round_up(self.offset, align) {
+            Some(o) => {
+                self.offset = o;
+                Ok(())
+            }
+            None => fail_at(self.at, "the record's size overflows"),
         }
     }
 
@@ -500,6 +558,9 @@ impl RecordBuilder {
             }
         };
         limits.take_field(at)?;
+        if self.align {
+            self.align_to(dtype.natural_alignment())?;
+        }
         let size = dtype.itemsize();
         // numpy drops `''`-named fields whose type is void without fields: plain void and
         // every subarray (a subarray's scalar type is void).
@@ -550,13 +611,22 @@ impl RecordBuilder {
         Ok(())
     }
 
-    fn finish(mut self) -> Dtype {
+    fn finish(mut self) -> Result<Dtype, SyntaxError> {
+        if self.align {
+            self.align_to(self.max_align)?;
+        }
         self.fields.shrink_to_fit();
-        Dtype::Record(RecordDtype {
+        Ok(Dtype::Record(RecordDtype {
             fields: self.fields,
             itemsize: self.offset,
-        })
+        }))
     }
+}
+
+/// `n` rounded up to a multiple of `align` (a power of two), if that fits in an `isize`.
+fn round_up(n: usize, align: usize) -> Option<usize> {
+    n.checked_next_multiple_of(align)
+        .filter(|&n| n <= isize::MAX as usize)
 }
 
 /// What `np.dtype(s)` builds for a type string numpy reads.

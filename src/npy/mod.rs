@@ -70,5 +70,6 @@ pub use open::{open, open_copy, open_mut, read, NpyOptions};
 
 #[cfg(feature = "npz")]
 pub(crate) use create::fortran_flag;
+pub(crate) use descr::parse_dtype_text;
 pub(crate) use file::{header_error, open_npy, order_of};
 pub(crate) use mismatch::check_dtype_of;
