@@ -294,6 +294,32 @@ impl<'a, F: Element> Column<'a, F> {
         Column::from_strided(Strided::new(NonNull::from(records), field.offset))
     }
 
+    /// The `F` at byte `offset` of each of `len` records of `stride` bytes that start at
+    /// `bytes[0]` (a [`DynArray`](crate::DynArray)'s elements); `None` unless the records lie
+    /// inside `bytes` and the field inside a record. The bytes need no alignment.
+    pub(crate) fn from_bytes(
+        bytes: &'a [u8],
+        stride: usize,
+        offset: usize,
+        len: usize,
+    ) -> Option<Self> {
+        let field_end = offset.checked_add(size_of::<F>())?;
+        let records_end = len.checked_mul(stride)?;
+        if field_end > stride || records_end > bytes.len() {
+            return None;
+        }
+        // The invariant: for `i < len` the field of record `i` ends at
+        // `i * stride + field_end <= (i + 1) * stride <= len * stride <= bytes.len()`, so it
+        // lies inside `bytes`, which is borrowed shared for `'a` and initialised; any bytes
+        // are a valid `F` (`Element` contract).
+        Some(Column::from_strided(Strided {
+            base: NonNull::from(bytes).cast::<u8>(),
+            stride,
+            offset,
+            len,
+        }))
+    }
+
     /// A column over `at`, which must hold this type's invariant for `'a`.
     fn from_strided(at: Strided) -> Self {
         Column {
@@ -710,6 +736,30 @@ mod tests {
     fn by_name_on_a_subarray_element_type_is_refused() {
         let err = FieldHandle::<[u32; 2], u32>::by_name("x").unwrap_err();
         assert!(err.to_string().contains("is not a record"), "{err}");
+    }
+
+    #[test]
+    fn columns_over_bytes_read_unaligned_fields_and_check_bounds() {
+        // Records of 5 bytes (u8, then a u32 at offset 1), starting at an odd address.
+        let mut buf = vec![0u8; 1 + 3 * 5];
+        for (i, record) in buf[1..].chunks_mut(5).enumerate() {
+            record[0] = i as u8;
+            record[1..5].copy_from_slice(&(1000 + i as u32).to_ne_bytes());
+        }
+        let records = &buf[1..];
+        let column = Column::<u32>::from_bytes(records, 5, 1, 3).unwrap();
+        assert_eq!(column.to_vec(), [1000, 1001, 1002]);
+        assert_eq!(column.iter().rev().next(), Some(1002));
+        let tags = Column::<u8>::from_bytes(records, 5, 0, 3).unwrap();
+        assert_eq!(tags.to_vec(), [0, 1, 2]);
+        // A field past its record, records past the bytes, overflowing sizes: refused.
+        assert!(Column::<u32>::from_bytes(records, 5, 2, 3).is_none());
+        assert!(Column::<u32>::from_bytes(records, 5, 1, 4).is_none());
+        assert!(Column::<u32>::from_bytes(records, usize::MAX, 1, 2).is_none());
+        assert!(Column::<u32>::from_bytes(records, 5, usize::MAX, 0).is_none());
+        // No records: nothing is read, whatever the bytes.
+        assert!(Column::<u64>::from_bytes(&[], 8, 0, 0).unwrap().is_empty());
+        assert_eq!(Column::<[u8; 0]>::from_bytes(&[], 0, 0, 3).unwrap().get(2), Some([]));
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub use bytestr::{FixedBytes, UnicodeStr};
 pub use column::{Column, ColumnIter, ColumnMut, FieldHandle, Record};
 pub use datetime::{units, Datetime64, Timedelta64, Unit};
 pub use dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
-pub use dynamic::{DynArray, DynField};
+pub use dynamic::{DynArray, DynField, RawLayout};
 pub use element::{bytes_of, bytes_of_mut, Bool, Element};
 pub use error::{Error, FieldProblem, Result, ShardProblem};
 pub use log::{FilePos, Follow, FollowEnd, Followed, LogHeader, LogWriter, RecordLog, Refreshed};

@@ -334,6 +334,62 @@ macro_rules! shared_accessors {
 shared_accessors!(Memmap);
 shared_accessors!(MemmapMut);
 
+/// The bytes of a mapping made for elements of a runtime dtype, and the array's shape.
+///
+/// The engine checks and sizes the request for `elem` (the dtype's item size, alignment 1),
+/// so a map of a runtime dtype meets exactly the checks and errors of a typed map. The map
+/// is then handed out as bytes: its shape becomes `[nbytes]`, so that it reads the same
+/// memory as `u8`s, which need no alignment.
+fn into_bytes(mut mapped: Mapped, elem: ElementInfo) -> (Mapped, Vec<usize>) {
+    // The engine checked `prod(shape) * elem.size` when it sized the map.
+    let nbytes = mapped.meta.shape.iter().product::<usize>() * elem.size;
+    let shape = core::mem::replace(&mut mapped.meta.shape, vec![nbytes]);
+    (mapped, shape)
+}
+
+impl Memmap<u8> {
+    /// Maps `source` read-only (mode `r`) with the checks for elements `elem`, as the bytes
+    /// of those elements; returns the map and the shape in elements.
+    ///
+    /// # Safety
+    ///
+    /// The caller upholds [`Options#safety`](crate::Options#safety) for the file.
+    pub(crate) unsafe fn map_elements(
+        request: &Request<'_>,
+        elem: ElementInfo,
+        source: Source<'_>,
+    ) -> Result<(Self, Vec<usize>)> {
+        // SAFETY: the contract is forwarded from the caller; the mapping is made in mode `r`
+        // and becomes a read-only map of `u8`, whose alignment 1 any address meets, and
+        // whose length `into_bytes` sets to the bytes mapped.
+        let mapped = unsafe { request.map(elem, source, Mode::ReadOnly) }?;
+        let (mapped, shape) = into_bytes(mapped, elem);
+        Ok((Memmap::from_mapped(mapped), shape))
+    }
+}
+
+impl MemmapMut<u8> {
+    /// [`Memmap::map_elements`] in a writable `mode`.
+    ///
+    /// # Safety
+    ///
+    /// The caller upholds [`Options#safety`](crate::Options#safety) for the file, and `mode`
+    /// is not [`Mode::ReadOnly`].
+    pub(crate) unsafe fn map_elements(
+        request: &Request<'_>,
+        elem: ElementInfo,
+        source: Source<'_>,
+        mode: Mode,
+    ) -> Result<(Self, Vec<usize>)> {
+        // SAFETY: the contract is forwarded from the caller; the mapping is made in a
+        // writable mode (caller), so its backing is `Writable` or `Empty`, and becomes a map
+        // of `u8` as in `Memmap::map_elements`.
+        let mapped = unsafe { request.map(elem, source, mode) }?;
+        let (mapped, shape) = into_bytes(mapped, elem);
+        Ok((MemmapMut::from_mapped(mapped), shape))
+    }
+}
+
 impl<T: Element> Memmap<T> {
     /// Maps `source` read-only as `T` (mode `r`): the typed entry point of the engine.
     ///
