@@ -759,7 +759,10 @@ mod tests {
         assert!(Column::<u32>::from_bytes(records, 5, usize::MAX, 0).is_none());
         // No records: nothing is read, whatever the bytes.
         assert!(Column::<u64>::from_bytes(&[], 8, 0, 0).unwrap().is_empty());
-        assert_eq!(Column::<[u8; 0]>::from_bytes(&[], 0, 0, 3).unwrap().get(2), Some([]));
+        assert_eq!(
+            Column::<[u8; 0]>::from_bytes(&[], 0, 0, 3).unwrap().get(2),
+            Some([])
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use typed_memmap::npy::{parse_descr, MAGIC};
-use typed_memmap::{Dtype, DynArray, Error, MapSpec, Mode, Order};
+use typed_memmap::npy::MAGIC;
+use typed_memmap::{Dtype, DynArray, Error, Order, RawLayout};
 
 use crate::error::CliError;
 
@@ -158,15 +158,8 @@ pub fn file_len(path: &Path) -> Result<u64, CliError> {
 /// Parses a dtype as numpy writes it: a descr (`<f8`, `'<f8'`, `[('a', '<i4')]`,
 /// `('<f4', (3,))`), with or without the quotes of the header's Python literal.
 pub fn parse_dtype(text: &str) -> Result<Dtype, CliError> {
-    let trimmed = text.trim();
-    let literal = trimmed.starts_with(['\'', '"', '[', '(', '{']);
-    let parsed = if literal {
-        parse_descr(trimmed)
-    } else {
-        // `<f8` as typed in a shell: the header literal is the quoted string.
-        parse_descr(&format!("'{trimmed}'"))
-    };
-    parsed.map_err(|e| {
+    // Trimmed first, so that error positions count from the dtype text itself.
+    Dtype::parse(text.trim()).map_err(|e| {
         CliError::Usage(format!(
             "bad --dtype {text:?}: {} (at byte {})",
             e.message, e.at
@@ -280,7 +273,7 @@ fn open_log(path: &Path, dtype: Dtype, header_len: u64, file_len: u64) -> Result
         path,
         &dtype,
         header_len,
-        vec![to_usize(path, records)?],
+        Some(vec![to_usize(path, records)?]),
         Order::C,
     )?;
     Ok(Opened {
@@ -299,31 +292,12 @@ fn open_raw(
     order: Order,
     file_len: u64,
 ) -> Result<Opened, CliError> {
-    let shape = match shape {
-        Some(shape) => shape,
-        None => {
-            let itemsize = nonzero_itemsize(path, &dtype)?;
-            let Some(available) = file_len.checked_sub(offset) else {
-                return Err(Error::OffsetPastEnd {
-                    path: path.to_path_buf(),
-                    file_len,
-                    offset,
-                }
-                .into());
-            };
-            if !available.is_multiple_of(itemsize as u64) {
-                return Err(Error::NotAMultiple {
-                    path: path.to_path_buf(),
-                    file_len,
-                    offset,
-                    available,
-                    itemsize,
-                }
-                .into());
-            }
-            vec![to_usize(path, available / itemsize as u64)?]
-        }
-    };
+    if shape.is_none() {
+        // The library refuses a zero item size too; this message says which flag helps.
+        nonzero_itemsize(path, &dtype)?;
+    }
+    // Without a shape the library infers the length as numpy does: an offset past the end
+    // or a partial item at the end is its error.
     let array = map_raw(path, &dtype, offset, shape, order)?;
     let end = offset + array.as_bytes().len() as u64;
     Ok(Opened {
@@ -338,13 +312,17 @@ fn map_raw(
     path: &Path,
     dtype: &Dtype,
     offset: u64,
-    shape: Vec<usize>,
+    shape: Option<Vec<usize>>,
     order: Order,
 ) -> Result<DynArray, CliError> {
-    let spec = MapSpec::new(path, dtype.descr(), offset, shape, order, Mode::ReadOnly);
+    let layout = RawLayout {
+        offset,
+        shape,
+        order,
+    };
     // SAFETY: as in `open_npy`: the tool only reads, and a concurrent truncation is the
     // documented hazard of every map.
-    Ok(unsafe { spec.open_dyn() }?)
+    Ok(unsafe { DynArray::map_raw(path, dtype, layout) }?)
 }
 
 /// The item size, refusing 0 (no length can be inferred from a file of such items).
