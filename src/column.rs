@@ -741,7 +741,7 @@ mod tests {
     #[test]
     fn columns_over_bytes_read_unaligned_fields_and_check_bounds() {
         // Records of 5 bytes (u8, then a u32 at offset 1), starting at an odd address.
-        let mut buf = vec![0u8; 1 + 3 * 5];
+        let mut buf = [0u8; 1 + 3 * 5];
         for (i, record) in buf[1..].chunks_mut(5).enumerate() {
             record[0] = i as u8;
             record[1..5].copy_from_slice(&(1000 + i as u32).to_ne_bytes());
@@ -749,7 +749,7 @@ mod tests {
         let records = &buf[1..];
         let column = Column::<u32>::from_bytes(records, 5, 1, 3).unwrap();
         assert_eq!(column.to_vec(), [1000, 1001, 1002]);
-        assert_eq!(column.iter().rev().next(), Some(1002));
+        assert_eq!(column.iter().next_back(), Some(1002));
         let tags = Column::<u8>::from_bytes(records, 5, 0, 3).unwrap();
         assert_eq!(tags.to_vec(), [0, 1, 2]);
         // A field past its record, records past the bytes, overflowing sizes: refused.

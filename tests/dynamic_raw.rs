@@ -505,7 +505,10 @@ fn every_error_is_typed_and_names_the_file_and_numbers() {
                 if s == &shape),
             "{err:?}"
         );
-        assert!(message_has(&err, &[&file]), "{err}");
+        assert!(
+            message_has(&err, &[&file, &format!("{shape:?}"), "4-byte"]),
+            "{err}"
+        );
     }
     let err = map(&path, "|u1", layout(u64::MAX, Some(&[2]))).unwrap_err();
     assert!(
