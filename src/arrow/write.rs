@@ -1,1 +1,1 @@
-//! A `RecordBatch` written back into a `.npy` or raw record file.
+//! Record batches written back into `.npy` and raw record files.
