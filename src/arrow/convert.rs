@@ -49,7 +49,7 @@ impl Slots {
     }
 
     /// The byte offset of value `i` (`i < len`).
-    fn at(&self, i: usize) -> usize {
+    pub(crate) fn at(&self, i: usize) -> usize {
         match self {
             Slots::Strided { start, stride, .. } => start + i * stride,
             Slots::List(v) => v[i],
@@ -69,7 +69,7 @@ impl Slots {
     }
 
     /// Each slot replaced by `count` slots `step` bytes apart: the items of a subarray.
-    fn expand(&self, count: usize, step: usize) -> Slots {
+    pub(crate) fn expand(&self, count: usize, step: usize) -> Slots {
         match self {
             Slots::Strided { start, stride, len } if *stride == count * step || *len <= 1 => {
                 Slots::Strided {
