@@ -65,7 +65,8 @@ fn numbers_strings_and_bytes_of_both_byte_orders() {
          r = np.random.default_rng(7)\n\
          for n in dt.names:\n\
          \x20   if dt[n].kind in 'iu':\n\
-         \x20       info = np.iinfo(dt[n]); a[n] = r.integers(info.min, info.max, 11, dtype=dt[n].newbyteorder('='), endpoint=True)\n\
+         \x20       info = np.iinfo(dt[n]); native = dt[n].newbyteorder('=')\n\
+         \x20       a[n] = r.integers(info.min, info.max, 11, dtype=native, endpoint=True)\n\
          \x20   elif dt[n].kind in 'fc':\n\
          \x20       a[n] = r.normal(size=11) * 1e3\n\
          a['f4'][3] = np.nan; a['bf8'][4] = -np.inf; a['f2'][5] = np.inf\n\
@@ -104,7 +105,8 @@ fn nested_and_subarray_records_with_padding() {
     let path = make(
         dir.path(),
         "nested",
-        "inner = np.dtype({'names': ['x', 'y'], 'formats': ['<f4', '>i2'], 'offsets': [0, 6], 'itemsize': 8})\n\
+        "inner = np.dtype({'names': ['x', 'y'], 'formats': ['<f4', '>i2'], \
+                            'offsets': [0, 6], 'itemsize': 8})\n\
          dt = np.dtype({'names': ['id', 'pos', 'grid', 'deep', 'tag'], \
                         'formats': ['<u4', inner, ('<i2', (2, 3)), (inner, (2,)), 'S2'], \
                         'offsets': [0, 8, 16, 32, 50], 'itemsize': 56})\n\
@@ -112,7 +114,8 @@ fn nested_and_subarray_records_with_padding() {
          a['id'] = np.arange(7) * 3\n\
          a['pos']['x'] = np.linspace(-1, 1, 7); a['pos']['y'] = -np.arange(7)\n\
          a['grid'] = np.arange(7 * 6).reshape(7, 2, 3) - 20\n\
-         a['deep']['x'] = np.arange(14).reshape(7, 2) / 4; a['deep']['y'] = np.arange(14).reshape(7, 2)\n\
+         a['deep']['x'] = np.arange(14).reshape(7, 2) / 4\n\
+         a['deep']['y'] = np.arange(14).reshape(7, 2)\n\
          a['tag'] = [b'ab', b'c', b''] * 2 + [b'zz']",
     );
     let batch = check_all_ways(&path);
@@ -124,7 +127,8 @@ fn nested_and_subarray_records_with_padding() {
         panic!("grid is not a list of 2");
     };
     assert!(
-        matches!(outer.data_type(), DataType::FixedSizeList(inner, 3) if inner.data_type() == &DataType::Int16)
+        matches!(outer.data_type(), DataType::FixedSizeList(inner, 3)
+            if inner.data_type() == &DataType::Int16)
     );
     assert!(matches!(batch.schema().field(1).data_type(), DataType::Struct(f) if f.len() == 2));
 }

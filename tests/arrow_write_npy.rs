@@ -62,26 +62,36 @@ fn numpy_files_come_back_exactly() {
         (
             "times",
             "units = ['M8[ns]', '>M8[us]', 'M8[s]', 'M8[m]', 'M8[h]', 'M8[D]', 'M8[W]', \
-             'M8[M]', '>M8[Y]', 'M8[25s]', 'm8[ms]', 'm8[D]', '>m8[h]', 'm8[ps]', 'M8[fs]', 'm8[M]']\n\
+             'M8[M]', '>M8[Y]', 'M8[25s]', 'm8[ms]', 'm8[D]', '>m8[h]', 'm8[ps]', 'M8[fs]', \
+             'm8[M]']\n\
              dt = np.dtype([('f%d' % k, u) for k, u in enumerate(units)])\n\
              a = np.zeros(6, dt)\n\
              for k, u in enumerate(units):\n\
-             \x20   a['f%d' % k] = np.array([0, 1, -1, 17, -400, 0], 'i8').astype(np.dtype(u).newbyteorder('=').str.replace('M8', 'm8')).astype('i8').view(np.dtype(u).newbyteorder('='))\n\
+             \x20   native = np.dtype(u).newbyteorder('=')\n\
+             \x20   a['f%d' % k] = np.array([0, 1, -1, 17, -400, 0], 'i8').view(native)\n\
              \x20   a['f%d' % k][5] = np.array('NaT', dtype=np.dtype(u).newbyteorder('='))",
         ),
         (
             "nested",
-            "inner = np.dtype({'names': ['x', 'y'], 'formats': ['<f4', '>i2'], 'offsets': [0, 6], 'itemsize': 8})\n\
+            "inner = np.dtype({'names': ['x', 'y'], 'formats': ['<f4', '>i2'], \
+                               'offsets': [0, 6], 'itemsize': 8})\n\
              dt = np.dtype({'names': ['id', 'pos', 'grid', 'deep'], \
                             'formats': ['<u4', inner, ('<i2', (2, 3)), (inner, (2,))], \
                             'offsets': [0, 8, 16, 32], 'itemsize': 56})\n\
              a = np.zeros(7, dt)\n\
              a['id'] = np.arange(7) * 3; a['pos']['x'] = np.linspace(-1, 1, 7)\n\
-             a['grid'] = np.arange(42).reshape(7, 2, 3) - 20; a['deep']['y'] = np.arange(14).reshape(7, 2)",
+             a['grid'] = np.arange(42).reshape(7, 2, 3) - 20\n\
+             a['deep']['y'] = np.arange(14).reshape(7, 2)",
         ),
-        ("fortran", "a = np.asfortranarray(np.arange(60, dtype='>f4').reshape(5, 4, 3))"),
+        (
+            "fortran",
+            "a = np.asfortranarray(np.arange(60, dtype='>f4').reshape(5, 4, 3))",
+        ),
         ("c3", "a = np.arange(60, dtype='<i8').reshape(5, 3, 4)"),
-        ("empty", "a = np.zeros((0, 3), [('a', '<i4'), ('t', 'M8[h]')])"),
+        (
+            "empty",
+            "a = np.zeros((0, 3), [('a', '<i4'), ('t', 'M8[h]')])",
+        ),
         ("flat", "a = np.arange(10, dtype='<u2')"),
     ];
     for (name, script) in cases {
@@ -106,7 +116,8 @@ fn raw_record_files_read_with_fromfile() {
     let src = make(
         dir.path(),
         "rec",
-        "a = np.zeros(5, [('a', '>i4'), ('', 'V4'), ('b', '<f8')]); a['a'] = range(5); a['b'] = 0.25",
+        "a = np.zeros(5, [('a', '>i4'), ('', 'V4'), ('b', '<f8')])\n\
+         a['a'] = range(5); a['b'] = 0.25",
     );
     let out = dir.path().join("rec.bin");
     let written = write_raw(
@@ -170,7 +181,8 @@ fn arrow_batches_without_metadata_get_numpys_dtypes() {
         "b = np.load(sys.argv[1])\n\
          print(b.dtype.descr)\n\
          print(b['id'].tolist(), b['price'].tolist(), b['name'].tolist(), b['ok'].tolist())\n\
-         print(b['t'].astype('i8').tolist(), np.isnat(b['t']).tolist(), b['day'].astype(str).tolist())\n\
+         print(b['t'].astype('i8').tolist(), np.isnat(b['t']).tolist(), \
+               b['day'].astype(str).tolist())\n\
          print(b['xy'].tolist(), b['inner']['n'].tolist())",
         &[&out],
     );
@@ -186,7 +198,8 @@ fn arrow_batches_without_metadata_get_numpys_dtypes() {
     );
     assert_eq!(
         lines[2],
-        "[1000, -9223372036854775808, -5] [False, True, False] ['1970-01-01', '2024-02-29', '1969-12-31']"
+        "[1000, -9223372036854775808, -5] [False, True, False] \
+         ['1970-01-01', '2024-02-29', '1969-12-31']"
     );
     assert_eq!(
         lines[3],

@@ -1,5 +1,6 @@
-//! Arrow arrays and record batches of maps, arrays, logs, columns and [`DynArray`](crate::DynArray)s, and
-//! record batches written back as `.npy` files (feature `arrow`).
+//! Arrow arrays and record batches of maps, arrays, logs, columns and
+//! [`DynArray`](crate::DynArray)s, and record batches written back as `.npy` files (feature
+//! `arrow`).
 //!
 //! The feature depends on the four arrow-rs crates `arrow-schema`, `arrow-buffer`,
 //! `arrow-data` and `arrow-array` (not the `arrow` umbrella), versions 59 (the release
@@ -22,8 +23,8 @@
 //! assert_eq!(reader.schema().field(0).name(), "values");
 //! let mut sum = 0i64;
 //! for batch in reader {
-//!     let batch = batch?;
-//!     sum += batch.column(0).as_primitive::<Int32Type>().values().iter().map(|&v| v as i64).sum::<i64>();
+//!     let values = batch?.column(0).as_primitive::<Int32Type>().clone();
+//!     sum += values.values().iter().map(|&v| i64::from(v)).sum::<i64>();
 //! }
 //! assert_eq!(sum, 999 * 1000 / 2);
 //! # Ok(()) }
@@ -60,9 +61,9 @@
 //! | `M8[M]` `M8[Y]` | `Date32` | the first day of the month / year |
 //! | `m8[s]` `m8[ms]` `m8[us]` `m8[ns]` | `Duration(unit)` | |
 //! | `m8[m]` `m8[h]` `m8[D]` `m8[W]` | `Duration(Second)` | ticks times 60 .. 604 800 |
-//! | `M8`/`m8` in `ps` `fs` `as`, generic, `m8[M]` `m8[Y]` | `Int64` | the raw ticks; the unit is in the field's `numpy.dtype` |
+//! | `ps` `fs` `as`, generic, `m8[M]` `m8[Y]` | `Int64` | raw ticks; unit in `numpy.dtype` |
 //! | a unit with a multiplier (`M8[25s]`) | as its base unit | ticks times the multiplier |
-//! | subarray field `('<f4', (3, 2))` | `FixedSizeList<FixedSizeList<Float32, 2>, 3>` | last axis innermost |
+//! | subarray `('<f4', (3, 2))` | `FixedSizeList<FixedSizeList<Float32, 2>, 3>` | |
 //! | nested record | `Struct` | same rules for its fields |
 //!
 //! NaT (numpy's "not a time", `i64::MIN`) is a null; datetime and timedelta fields are the
@@ -80,9 +81,13 @@
 //! [`ToArrow`]) always copy, and so does anything made from a writable map
 //! ([`MemmapMut`](crate::MemmapMut)), whose bytes could change under the Arrow array.
 //!
+//! Numbers are ints, floats and the unscaled datetime units (`s` `ms` `us` `ns` and the
+//! raw-tick ones). A `.npy` file's data starts 64-byte aligned; only raw maps at odd offsets
+//! are misaligned.
+//!
 //! | values | shared | copied |
 //! |---|---|---|
-//! | ints, floats, `M8`/`m8` in `s` `ms` `us` `ns` (and the raw-tick units), of a 1-D array, in this machine's byte order | when the data is aligned for the type | misaligned data (a `.npy` file's data offset is 64-aligned, so only raw maps at odd offsets) |
+//! | numbers, unscaled `M8`/`m8`, 1-D, native order | when aligned | when misaligned |
 //! | `S<n>`, `V<n>` of a 1-D array | always | |
 //! | an n-d C-order array of the above | the innermost values (the lists add no buffer) | |
 //! | NaT in shared datetimes | the values | the validity bitmap (computed) |

@@ -159,6 +159,10 @@ pub fn assert_batch_equals(array: &DynArray, batch: &RecordBatch) {
     }
 }
 
+fn same_float(x: f64, y: f64) -> bool {
+    x == y || (x.is_nan() && y.is_nan())
+}
+
 /// Equality of values with NaN equal to itself (numpy files hold NaNs).
 pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -176,7 +180,7 @@ pub fn same(a: &Value, b: &Value) -> bool {
                 im: d,
                 bits: y,
             },
-        ) => x == y && (a == c || a.is_nan() && c.is_nan()) && (b == d || b.is_nan() && d.is_nan()),
+        ) => x == y && same_float(*a, *c) && same_float(*b, *d),
         (Value::Record(x), Value::Record(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|((n, v), (m, w))| n == m && same(v, w))
         }
