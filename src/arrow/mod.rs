@@ -112,6 +112,8 @@ mod reader;
 mod schema;
 mod write;
 
-pub use reader::{into_record_batch, to_record_batch, BatchReader, IntoArrow, ToArrow};
+pub use reader::{
+    field_to_arrow, into_record_batch, to_record_batch, BatchReader, IntoArrow, ToArrow,
+};
 pub use schema::{schema_of, schema_of_shape, DTYPE_KEY, ROW_SHAPE_KEY, TITLE_KEY, VALUES_COLUMN};
 pub use write::{dtype_of_schema, write_npy, write_raw, Written};

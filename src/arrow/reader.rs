@@ -203,6 +203,45 @@ pub fn to_record_batch(array: &DynArray) -> Result<RecordBatch> {
     )
 }
 
+/// One field of a record array as one Arrow array, gathered (nested fields named with dots,
+/// `"pos.x"`, as [`DynArray::field`]); an n-d array's other axes are lists around it, as in
+/// a record batch.
+///
+/// ```
+/// use arrow_array::cast::AsArray;
+/// use arrow_array::types::Float64Type;
+/// use typed_memmap::{arrow::field_to_arrow, npy::parse_descr, DynArray, Order};
+/// let dtype = parse_descr("[('id', '<u4'), ('', '|V4'), ('price', '<f8')]").unwrap();
+/// let mut bytes = vec![0u8; 32];
+/// bytes[8..16].copy_from_slice(&2.5f64.to_ne_bytes());
+/// bytes[24..32].copy_from_slice(&4.0f64.to_ne_bytes());
+/// let array = DynArray::from_bytes(dtype, vec![2], Order::C, &bytes).unwrap();
+/// let price = field_to_arrow(&array, "price")?;
+/// assert_eq!(price.as_primitive::<Float64Type>().values(), &[2.5, 4.0]);
+/// # Ok::<(), typed_memmap::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Field`] when there is no such field; [`Error::Arrow`] as for
+/// [`to_record_batch`].
+pub fn field_to_arrow(array: &DynArray, name: &str) -> Result<ArrayRef> {
+    let field = array.field(name)?;
+    let table = Table {
+        bytes: array.as_bytes(),
+        dtype: array.dtype(),
+        shape: array.shape(),
+        order: array.order(),
+        path: array.path(),
+        owner: None,
+    };
+    let rows = 0..table.rows();
+    let elems = table.element_slots(&rows);
+    table
+        .column(name, field.dtype(), field.offset(), &elems, rows.len())
+        .map_err(|e| table.with_path(e))
+}
+
 /// The whole array as one record batch that owns it: buffers share the array's bytes where
 /// the layout allows (see the [module docs](crate::arrow#zero-copy-or-copy)) and keep it
 /// alive, so a mapped file stays mapped until the last buffer is dropped.
