@@ -389,3 +389,42 @@ fn typed_maps_arrays_logs_and_columns() {
     let log = unsafe { RecordLog::<Tick>::open(&path, LogHeader::none()) }.unwrap();
     assert_eq!(log.to_record_batch().unwrap(), copied);
 }
+
+/// Values Arrow cannot hold are typed errors that name the file, the field and its dtype,
+/// never wrapped or replaced values.
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn values_arrow_cannot_hold_are_errors_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    // Hours past the range of 64-bit seconds.
+    let path = make(
+        dir.path(),
+        "hours",
+        "a = np.zeros(3, [('id', '<i4'), ('t', '<M8[h]')])\n\
+         a['t'] = np.array([0, 1, 2**62], 'i8').view('<M8[h]')",
+    );
+    let err = to_record_batch(&DynArray::read(&path).unwrap()).unwrap_err();
+    let Error::Arrow {
+        path: at,
+        context,
+        message,
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(at.as_deref(), Some(path.as_path()));
+    assert!(
+        context.contains("`t`") && context.contains("'<M8[h]'"),
+        "{err}"
+    );
+    assert!(message.contains("element 2"), "{err}");
+    // A UCS-4 code unit that is a lone surrogate has no UTF-8 form.
+    let path = make(
+        dir.path(),
+        "surrogate",
+        "a = np.frombuffer(np.array([0x41, 0xD800], '<u4').tobytes(), '<U2')",
+    );
+    let err = to_record_batch(&DynArray::read(&path).unwrap()).unwrap_err();
+    assert!(err.to_string().contains("0xd800"), "{err}");
+    assert!(err.to_string().contains("`values`"), "{err}");
+}
