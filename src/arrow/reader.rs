@@ -356,15 +356,7 @@ impl BatchReader {
         let dtype = array.dtype().clone();
         let shape = array.shape().to_vec();
         let (order, path) = (array.order(), array.path().to_path_buf());
-        BatchReader::from_parts(
-            Arc::new(array),
-            true,
-            dtype,
-            shape,
-            order,
-            path,
-            rows_per_batch,
-        )
+        BatchReader::from_parts(Arc::new(array), dtype, shape, order, path, rows_per_batch)
     }
 
     /// A reader of a read-only map, `rows_per_batch` rows at a time. Its batches share the
@@ -380,15 +372,7 @@ impl BatchReader {
         let shape = map.shape().to_vec();
         let (order, path) = (map.order(), map.path().to_path_buf());
         let dtype = T::dtype();
-        BatchReader::from_parts(
-            Arc::new(map),
-            true,
-            dtype,
-            shape,
-            order,
-            path,
-            rows_per_batch,
-        )
+        BatchReader::from_parts(Arc::new(map), dtype, shape, order, path, rows_per_batch)
     }
 
     /// A reader of the records a log has shown (as of its last look), `rows_per_batch` at a
@@ -407,7 +391,6 @@ impl BatchReader {
         let dtype = T::dtype();
         BatchReader::from_parts(
             Arc::new(AssertUnwindSafe(log)),
-            true,
             dtype,
             shape,
             Order::C,
@@ -430,20 +413,11 @@ impl BatchReader {
         let order = array.order();
         let dtype = T::dtype();
         let path = PathBuf::from("<memory>");
-        BatchReader::from_parts(
-            Arc::new(array),
-            true,
-            dtype,
-            shape,
-            order,
-            path,
-            rows_per_batch,
-        )
+        BatchReader::from_parts(Arc::new(array), dtype, shape, order, path, rows_per_batch)
     }
 
     fn from_parts(
         source: Arc<dyn Bytes>,
-        share: bool,
         dtype: Dtype,
         shape: Vec<usize>,
         order: Order,
@@ -463,14 +437,13 @@ impl BatchReader {
             },
             e => e,
         })?;
-        let owner: Option<Owner> = share.then(|| {
-            let owner: Owner = source.clone();
-            owner
-        });
+        // Every source a reader owns is read-only for as long as the reader and its batches
+        // hold it, so batches may share its bytes.
+        let owner: Owner = source.clone();
         Ok(BatchReader {
             rows: shape.first().copied().unwrap_or(1),
             source,
-            owner,
+            owner: Some(owner),
             dtype,
             shape,
             order,
@@ -592,13 +565,13 @@ pub trait ToArrow {
 
 /// The one array of a batch: its `values` column, or all its columns as a struct.
 fn batch_to_array(batch: RecordBatch) -> ArrayRef {
-    let is_values = batch.schema().fields().len() == 1
-        && batch.schema().field(0).name() == VALUES_COLUMN
-        && !batch
-            .schema()
-            .metadata()
-            .get(super::schema::DTYPE_KEY)
-            .is_some_and(|d| d.starts_with('['));
+    let schema = batch.schema();
+    let is_record = schema
+        .metadata()
+        .get(super::schema::DTYPE_KEY)
+        .and_then(|d| crate::npy::parse_descr(d).ok())
+        .is_some_and(|d| d.as_record().is_some());
+    let is_values = !is_record && schema.fields().len() == 1;
     if is_values {
         Arc::clone(batch.column(0))
     } else {
