@@ -285,6 +285,12 @@ impl<T: Element + Send + Sync + RefUnwindSafe> Bytes for Memmap<T> {
     }
 }
 
+impl<T: Element + Send + Sync + RefUnwindSafe> Bytes for MemmapMut<T> {
+    fn data(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
 impl<T: Element + Send + Sync + RefUnwindSafe> Bytes for Array<T> {
     fn data(&self) -> &[u8] {
         bytes_of(&self[..])
@@ -356,7 +362,15 @@ impl BatchReader {
         let dtype = array.dtype().clone();
         let shape = array.shape().to_vec();
         let (order, path) = (array.order(), array.path().to_path_buf());
-        BatchReader::from_parts(Arc::new(array), dtype, shape, order, path, rows_per_batch)
+        BatchReader::from_parts(
+            Arc::new(array),
+            true,
+            dtype,
+            shape,
+            order,
+            path,
+            rows_per_batch,
+        )
     }
 
     /// A reader of a read-only map, `rows_per_batch` rows at a time. Its batches share the
@@ -372,7 +386,33 @@ impl BatchReader {
         let shape = map.shape().to_vec();
         let (order, path) = (map.order(), map.path().to_path_buf());
         let dtype = T::dtype();
-        BatchReader::from_parts(Arc::new(map), dtype, shape, order, path, rows_per_batch)
+        BatchReader::from_parts(
+            Arc::new(map),
+            true,
+            dtype,
+            shape,
+            order,
+            path,
+            rows_per_batch,
+        )
+    }
+
+    /// A reader of a writable map, `rows_per_batch` rows at a time. Every batch is a copy:
+    /// the map's bytes could change under a shared Arrow buffer. The reader owns the map, so
+    /// nothing writes through it while batches are made.
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](BatchReader::new).
+    pub fn from_memmap_mut<T>(map: MemmapMut<T>, rows_per_batch: usize) -> Result<BatchReader>
+    where
+        T: Element + Send + Sync + RefUnwindSafe,
+    {
+        let shape = map.shape().to_vec();
+        let (order, path) = (map.order(), map.path().to_path_buf());
+        let dtype = T::dtype();
+        let source = Arc::new(map);
+        BatchReader::from_parts(source, false, dtype, shape, order, path, rows_per_batch)
     }
 
     /// A reader of the records a log has shown (as of its last look), `rows_per_batch` at a
@@ -391,6 +431,7 @@ impl BatchReader {
         let dtype = T::dtype();
         BatchReader::from_parts(
             Arc::new(AssertUnwindSafe(log)),
+            true,
             dtype,
             shape,
             Order::C,
@@ -413,11 +454,20 @@ impl BatchReader {
         let order = array.order();
         let dtype = T::dtype();
         let path = PathBuf::from("<memory>");
-        BatchReader::from_parts(Arc::new(array), dtype, shape, order, path, rows_per_batch)
+        BatchReader::from_parts(
+            Arc::new(array),
+            true,
+            dtype,
+            shape,
+            order,
+            path,
+            rows_per_batch,
+        )
     }
 
     fn from_parts(
         source: Arc<dyn Bytes>,
+        share: bool,
         dtype: Dtype,
         shape: Vec<usize>,
         order: Order,
@@ -437,13 +487,16 @@ impl BatchReader {
             },
             e => e,
         })?;
-        // Every source a reader owns is read-only for as long as the reader and its batches
-        // hold it, so batches may share its bytes.
-        let owner: Owner = source.clone();
+        // A read-only source stays unchanged for as long as the reader and its batches hold
+        // it, so batches may share its bytes; a writable map's bytes are always copied.
+        let owner: Option<Owner> = share.then(|| {
+            let owner: Owner = source.clone();
+            owner
+        });
         Ok(BatchReader {
             rows: shape.first().copied().unwrap_or(1),
             source,
-            owner: Some(owner),
+            owner,
             dtype,
             shape,
             order,
