@@ -42,7 +42,8 @@
 //!
 //! Every field carries numpy's descr text of its dtype in its metadata under `numpy.dtype`
 //! ([`DTYPE_KEY`]), and the schema carries the descr of the whole element under the same key
-//! and the shape of one row under `numpy.row_shape` ([`ROW_SHAPE_KEY`]), so the way back
+//! and the shape of one row under `numpy.row_shape` ([`ROW_SHAPE_KEY`]) and the number of
+//! dimensions under `numpy.ndim` ([`NDIM_KEY`]), so the way back
 //! ([`write_npy`]) restores the dtype exactly: byte order, units, padding and offsets.
 //!
 //! # Types
@@ -128,5 +129,7 @@ mod write;
 pub use reader::{
     field_to_arrow, into_record_batch, to_record_batch, BatchReader, IntoArrow, ToArrow,
 };
-pub use schema::{schema_of, schema_of_shape, DTYPE_KEY, ROW_SHAPE_KEY, TITLE_KEY, VALUES_COLUMN};
+pub use schema::{
+    schema_of, schema_of_shape, DTYPE_KEY, NDIM_KEY, ROW_SHAPE_KEY, TITLE_KEY, VALUES_COLUMN,
+};
 pub use write::{dtype_of_schema, write_npy, write_raw, Written};

@@ -166,7 +166,7 @@ fn copy_batch(
         path,
         owner: None,
     };
-    let schema = Arc::new(schema_for(dtype, table.row_shape()).map_err(|e| table.with_path(e))?);
+    let schema = Arc::new(schema_for(dtype, shape).map_err(|e| table.with_path(e))?);
     table
         .batch(&schema, 0..table.rows())
         .map_err(|e| table.with_path(e))
@@ -474,8 +474,7 @@ impl BatchReader {
         path: PathBuf,
         rows_per_batch: usize,
     ) -> Result<BatchReader> {
-        let row_shape = shape.get(1..).unwrap_or(&[]);
-        let schema = schema_for(&dtype, row_shape).map_err(|e| match e {
+        let schema = schema_for(&dtype, &shape).map_err(|e| match e {
             Error::Arrow {
                 path: None,
                 context,
