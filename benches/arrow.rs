@@ -46,10 +46,12 @@ fn zero_copy(c: &mut Criterion) {
         None => 2 << 30,
     };
     let mut group = c.benchmark_group("arrow_zero_copy");
-    for (bytes, label) in [
-        (1u64 << 20, "1MiB".to_string()),
-        (large, format!("{}MiB", large >> 20)),
-    ] {
+    for bytes in [1u64 << 20, large] {
+        let label = if bytes >= 1 << 20 {
+            format!("{}MiB", bytes >> 20)
+        } else {
+            format!("{}KiB", bytes >> 10)
+        };
         let path = sparse_f64(dir.path(), bytes);
         // SAFETY: the benchmark's files are private to it and never written while mapped.
         let array = unsafe { DynArray::open(&path) }.unwrap();
