@@ -32,6 +32,8 @@
 //! - **archives** (feature `npz`): an `.npz` archive or one of its members cannot serve the
 //!   request (`Error::Npz`, with an `NpzProblem` saying what is wrong).
 //! - **shards**: a set of files that cannot be one array ([`Error::Shard`]).
+//! - **export** (features `parquet`, `ipc`): a Parquet or Arrow IPC writer refused the data
+//!   (`Error::Export`).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -383,6 +385,19 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong.
         problem: ShardProblem,
+    },
+
+    /// A Parquet or Arrow IPC file could not be written (features `parquet`, `ipc`): the
+    /// writer refused the schema or a batch (a type the format cannot store), or the source
+    /// of the batches failed. The destination was left as it was.
+    #[cfg(any(feature = "parquet", feature = "ipc"))]
+    Export {
+        /// The file that was to be written.
+        path: PathBuf,
+        /// `Parquet` or `Arrow IPC`.
+        format: &'static str,
+        /// The writer's or the source's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -799,6 +814,16 @@ impl fmt::Display for Error {
                     ),
                 }
             }
+            #[cfg(any(feature = "parquet", feature = "ipc"))]
+            Error::Export {
+                path,
+                format,
+                source,
+            } => write!(
+                f,
+                "cannot write the {format} file {path}: {source}; nothing was written there",
+                path = path.display()
+            ),
         }
     }
 }
@@ -820,6 +845,8 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
+            #[cfg(any(feature = "parquet", feature = "ipc"))]
+            Error::Export { source, .. } => Some(&**source),
             _ => None,
         }
     }
@@ -874,6 +901,8 @@ impl Error {
             | Error::Spec { path, .. } => Some(path),
             #[cfg(feature = "npz")]
             Error::Npz { path, .. } => Some(path),
+            #[cfg(any(feature = "parquet", feature = "ipc"))]
+            Error::Export { path, .. } => Some(path),
             Error::Field { path, .. } => path.as_deref(),
         }
     }
