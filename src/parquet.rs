@@ -107,9 +107,11 @@ impl Compression {
 /// **Memory**: the writer holds one batch (`rows_per_batch` rows, for the functions that
 /// make the batches) and the encoded pages of one row group, which ends at `row_group_rows`
 /// rows or once its estimated encoded size reaches `row_group_bytes`, whichever comes first.
-/// So the peak is about `rows_per_batch * row_size + min(row_group_rows * encoded_row_size,
-/// row_group_bytes)` whatever the length of the input: with the defaults and 32-byte
-/// records, under 40 MiB.
+/// Each column also holds its dictionary while it is dictionary encoded (at most 1 MiB, and
+/// its hash table). So the peak is about `rows_per_batch * row_size +
+/// min(row_group_rows * encoded_row_size, row_group_bytes) + columns * 2 MiB`, whatever the
+/// length of the input (tests/export_memory.rs measures it flat from 4 MiB to 64 MiB of
+/// rows).
 ///
 /// ```
 /// use typed_memmap::parquet::{Compression, ParquetOptions};
