@@ -32,8 +32,8 @@
 //! - **archives** (feature `npz`): an `.npz` archive or one of its members cannot serve the
 //!   request (`Error::Npz`, with an `NpzProblem` saying what is wrong).
 //! - **shards**: a set of files that cannot be one array ([`Error::Shard`]).
-//! - **export** (features `parquet`, `ipc`): a Parquet or Arrow IPC writer refused the data
-//!   (`Error::Export`).
+//! - **Arrow** (feature `arrow`): a dtype or an Arrow type with no counterpart, or a value
+//!   that does not fit the other side ([`Error::Arrow`]).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -387,17 +387,18 @@ pub enum Error {
         problem: ShardProblem,
     },
 
-    /// A Parquet or Arrow IPC file could not be written (features `parquet`, `ipc`): the
-    /// writer refused the schema or a batch (a type the format cannot store), or the source
-    /// of the batches failed. The destination was left as it was.
-    #[cfg(any(feature = "parquet", feature = "ipc"))]
-    Export {
-        /// The file that was to be written.
-        path: PathBuf,
-        /// `Parquet` or `Arrow IPC`.
-        format: &'static str,
-        /// The writer's or the source's error.
-        source: Box<dyn std::error::Error + Send + Sync>,
+    /// An array cannot become Arrow data, or Arrow data cannot become a numpy array (feature
+    /// `arrow`): a dtype or Arrow type with no counterpart, a value that does not fit
+    /// (a datetime out of range, a string too long for its `U<n>`, a null where numpy has
+    /// none), or an error Arrow itself returned.
+    Arrow {
+        /// The file, where there is one.
+        path: Option<PathBuf>,
+        /// What was being converted: the field (nested fields as `outer.inner`) and its dtype
+        /// or Arrow type.
+        context: String,
+        /// What is wrong, and what to do about it.
+        message: String,
     },
 }
 
@@ -814,16 +815,16 @@ impl fmt::Display for Error {
                     ),
                 }
             }
-            #[cfg(any(feature = "parquet", feature = "ipc"))]
-            Error::Export {
+            Error::Arrow {
                 path,
-                format,
-                source,
-            } => write!(
-                f,
-                "cannot write the {format} file {path}: {source}; nothing was written there",
-                path = path.display()
-            ),
+                context,
+                message,
+            } => {
+                if let Some(path) = path {
+                    write!(f, "{}: ", path.display())?;
+                }
+                write!(f, "{context}: {message}")
+            }
         }
     }
 }
@@ -845,8 +846,6 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            #[cfg(any(feature = "parquet", feature = "ipc"))]
-            Error::Export { source, .. } => Some(&**source),
             _ => None,
         }
     }
@@ -901,9 +900,7 @@ impl Error {
             | Error::Spec { path, .. } => Some(path),
             #[cfg(feature = "npz")]
             Error::Npz { path, .. } => Some(path),
-            #[cfg(any(feature = "parquet", feature = "ipc"))]
-            Error::Export { path, .. } => Some(path),
-            Error::Field { path, .. } => path.as_deref(),
+            Error::Field { path, .. } | Error::Arrow { path, .. } => path.as_deref(),
         }
     }
 }
