@@ -169,7 +169,7 @@ fn an_error_of_this_crate_from_the_source_comes_back_as_itself() {
 }
 
 #[test]
-fn a_foreign_source_error_is_an_export_error_naming_the_output() {
+fn a_foreign_source_error_is_an_arrow_error_naming_the_output() {
     let foreign = || ArrowError::ComputeError("the source broke".into());
     for (name, format) in [("t.parquet", "Parquet"), ("t.arrow", "Arrow IPC")] {
         let mut expected_path = None;
@@ -183,13 +183,15 @@ fn a_foreign_source_error_is_an_export_error_naming_the_output() {
         });
         let expected_path = expected_path.unwrap();
         match &err {
-            Error::Export {
-                path, format: f, ..
+            Error::Arrow {
+                path: Some(path),
+                context,
+                ..
             } => {
                 assert_eq!(path, &expected_path);
-                assert_eq!(*f, format);
+                assert_eq!(context, &format!("writing a {format} file"));
             }
-            other => panic!("{name}: expected Error::Export, got {other:?}"),
+            other => panic!("{name}: expected Error::Arrow, got {other:?}"),
         }
         let message = err.to_string();
         assert!(
@@ -223,13 +225,7 @@ fn a_type_parquet_cannot_store_is_refused_before_anything_is_written() {
         pq::write_batches(reader, out, &Default::default()).map(drop)
     });
     assert!(
-        matches!(
-            err,
-            Error::Export {
-                format: "Parquet",
-                ..
-            }
-        ),
+        matches!(&err, Error::Arrow { context, .. } if context == "writing a Parquet file"),
         "{err:?}"
     );
     assert!(err.to_string().contains("`u` is a union"), "{err}");

@@ -31,6 +31,8 @@ cases = {
     'M8_D': np.array(['2024-02-29', 'NaT', '1900-01-01'], dtype='datetime64[D]'),
     'm8_ms': np.array([0, -1500, 86400000, nat], dtype='timedelta64[ms]'),
     'm8_ns': np.array([1, nat, -(2 ** 62)], dtype='timedelta64[ns]'),
+    'm8_s': np.array([3600, nat, -1], dtype='timedelta64[s]'),
+    'M8_m': np.array(['2024-02-29T12:34', 'NaT', '1969-12-31T23:59'], dtype='datetime64[m]'),
     'c8': np.array([1 + 2j, -0.5j, complex(np.nan, np.inf)], dtype='<c8'),
     'c16': np.array([1 + 2j, -0.5j, 3.25], dtype='<c16'),
     'records': np.array([(1, 2.5, b'ab', True), (-3, -0.0, b'xyz', False)],
