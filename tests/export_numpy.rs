@@ -1,9 +1,9 @@
 //! numpy → typed-memmap → Parquet / Arrow IPC → pyarrow and DuckDB, with real consumers.
 //!
-//! - `export_numpy/cases.py` writes 37 `.npy` files (every dtype family: i1..i8, u1..u8,
+//! - `export_numpy/cases.py` writes 39 `.npy` files (every dtype family: i1..i8, u1..u8,
 //!   f2/f4/f8, b1, S/V/U, M8[ns]/M8[s]/M8[D] and m8 with NaT, c8/c16; records plain, nested,
 //!   with subarray fields and aligned with padding; big-endian scalars and records; C and
-//!   Fortran order in 2-D and 3-D; empty arrays). We convert each with
+//!   Fortran order in 2-D and 3-D; 0-d and empty arrays). We convert each with
 //!   [`parquet::write_npy`] and [`ipc::write_npy`] in batches of 2 rows (row groups of 3), and
 //!   `export_numpy/check.py` has pyarrow read both files and compares every row with numpy's,
 //!   both brought to plain Python values the same documented way (NaT → None, S<n> with its
