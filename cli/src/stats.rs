@@ -12,17 +12,16 @@
 //! of squared deviations are computed in two passes over the chunk while it is in cache and
 //! combined with Chan's formula, so the results agree with numpy's to about 1e-15.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use clap::Args;
 use rayon::prelude::*;
 use serde_json::{json, Value as Json};
 use typed_memmap::{ByteOrder, Dtype, Kind};
 
 use crate::error::CliError;
 use crate::input::InputArgs;
+use crate::progress::{self, Progress};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -34,20 +33,6 @@ Examples:
 /// Records per chunk: 16 Ki records of 32 bytes is 512 KiB, which stays in cache between a
 /// chunk's two passes.
 const CHUNK_BYTES: usize = 512 * 1024;
-
-/// Files at least this large get a progress bar under `--progress auto` (on a terminal).
-const PROGRESS_MIN_BYTES: usize = 256 << 20;
-
-/// When to draw a progress bar on stderr.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Progress {
-    /// When stderr is a terminal and the file is large (256 MiB or more).
-    Auto,
-    /// Always, whatever stderr is.
-    Always,
-    /// Never.
-    Never,
-}
 
 /// Per numeric field: count, min, max, mean, std, NaN and zero counts (numpy's results).
 #[derive(Args, Debug)]
@@ -169,7 +154,9 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, CliError> {
         .num_threads(args.threads.map_or(0, |t| t as usize))
         .build()
         .map_err(|e| CliError::Io(format!("cannot start threads: {e}")))?;
-    let bar = progress_bar(args.progress, bytes.len(), args.hist);
+    // The histogram reads the file a second time.
+    let passes = if args.hist { 2 } else { 1 };
+    let bar = progress::bar(args.progress, bytes.len() as u64 * passes);
     // Chunks hold whole records; a dtype of no bytes has no values to read.
     let chunk = CHUNK_BYTES
         .checked_div(itemsize)
@@ -243,27 +230,6 @@ fn display_name(l: &Leaf) -> String {
     } else {
         l.name.clone()
     }
-}
-
-/// The progress bar, if `mode` and stderr call for one. The histogram makes a second pass.
-fn progress_bar(mode: Progress, len: usize, hist: bool) -> Option<ProgressBar> {
-    let total = len as u64 * if hist { 2 } else { 1 };
-    let target = match mode {
-        Progress::Never => return None,
-        Progress::Auto if len < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() => {
-            return None
-        }
-        Progress::Auto => ProgressDrawTarget::stderr(),
-        // A target that draws whether or not stderr is a terminal.
-        Progress::Always => ProgressDrawTarget::term_like(Box::new(console::Term::stderr())),
-    };
-    let bar = ProgressBar::with_draw_target(Some(total), target);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    Some(bar)
 }
 
 /// The numeric fields of `dtype`, or those named in `wanted` (which must be numeric).
