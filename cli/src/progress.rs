@@ -46,3 +46,18 @@ pub fn bar(mode: Progress, total_bytes: u64) -> Option<ProgressBar> {
     }
     Some(bar)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_choose_the_bar() {
+        assert!(bar(Progress::Never, 1 << 40).is_none());
+        // Small jobs never get one under auto, terminal or not.
+        assert!(bar(Progress::Auto, AUTO_MIN_BYTES - 1).is_none());
+        let forced = bar(Progress::Always, 10).expect("always draws");
+        assert_eq!(forced.length(), Some(10));
+        forced.finish_and_clear();
+    }
+}
