@@ -1,6 +1,6 @@
 //! `tmm stats --json` reports numpy's statistics of files numpy wrote: `np.nanmin`,
 //! `np.nanmax`, `np.mean` and `np.std` in float64 (relative error at most 1e-12), NaN and zero
-//! counts and the count exactly, with one thread and with two; `--hist` counts and edges equal
+//! counts and the count exactly, with one thread and with two (the same to the last bit); `--hist` counts and edges equal
 //! `np.histogram(x[np.isfinite(x)], bins)`.
 
 mod common;
@@ -154,6 +154,7 @@ fn compare(file: &Path, extra: &[&str], npy: &Path, bins: u32, fields: &str) {
         &[&npy, &bins.to_string(), &fields.to_string()],
     ))
     .unwrap();
+    let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let mut args: Vec<&dyn AsRef<OsStr>> = vec![&"stats", &file, &"--json"];
         for a in extra {
@@ -168,6 +169,7 @@ fn compare(file: &Path, extra: &[&str], npy: &Path, bins: u32, fields: &str) {
             args.extend_from_slice(&[&"--fields", &fields]);
         }
         let got = run_json(&args);
+        outputs.push(got.clone());
         assert_eq!(got["rows"], expected["rows"], "rows");
         let (g, e) = (
             got["fields"].as_object().unwrap(),
@@ -217,6 +219,8 @@ fn compare(file: &Path, extra: &[&str], npy: &Path, bins: u32, fields: &str) {
             }
         }
     }
+    // Chunks merge in file order: the same figures to the last bit with any thread count.
+    assert_eq!(outputs[0], outputs[1], "threads 1 vs 2");
 }
 
 /// Saves `make` (numpy code ending in an array `a`) as a `.npy` and checks `tmm stats`.

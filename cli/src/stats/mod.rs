@@ -109,7 +109,9 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, CliError> {
             b.inc(c.len() as u64);
         }
     };
-    let parts = pool.install(|| {
+    // The chunks' results are merged in file order, not as the threads finish, so the
+    // figures do not depend on the number of threads or their timing.
+    let chunk_parts: Vec<Vec<Part>> = pool.install(|| {
         records
             .par_chunks(chunk)
             .map(|c| {
@@ -120,11 +122,13 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, CliError> {
                 tick(c);
                 p
             })
-            .reduce(
-                || vec![Part::EMPTY; leaves.len()],
-                |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect(),
-            )
+            .collect()
     });
+    let parts = chunk_parts
+        .into_iter()
+        .fold(vec![Part::EMPTY; leaves.len()], |a, b| {
+            a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect()
+        });
     let hists = if args.hist {
         let bins: Vec<Bins> = leaves
             .iter()

@@ -22,8 +22,10 @@ pub trait Num: Copy {
     fn f(self) -> f64;
     /// The exact value of an integer (0 for floats).
     fn i(self) -> i128;
-    /// `self < o`, false when either is NaN, so a running minimum skips NaN like `np.nanmin`.
-    fn less(self, o: Self) -> bool;
+    /// The smaller of two values; NaN only when both are (`np.nanmin`'s rule).
+    fn min_of(self, o: Self) -> Self;
+    /// The larger of two values; NaN only when both are.
+    fn max_of(self, o: Self) -> Self;
     fn is_nan(self) -> bool;
     fn is_zero(self) -> bool;
     /// The value converted to [`Self::Bin`] as numpy's `tmp_a.astype(bin_edges.dtype)`.
@@ -57,8 +59,12 @@ macro_rules! int {
                 self as i128
             }
             #[inline(always)]
-            fn less(self, o: Self) -> bool {
-                self < o
+            fn min_of(self, o: Self) -> Self {
+                Ord::min(self, o)
+            }
+            #[inline(always)]
+            fn max_of(self, o: Self) -> Self {
+                Ord::max(self, o)
             }
             #[inline(always)]
             fn is_nan(self) -> bool {
@@ -105,8 +111,12 @@ macro_rules! float {
                 0
             }
             #[inline(always)]
-            fn less(self, o: Self) -> bool {
-                self < o
+            fn min_of(self, o: Self) -> Self {
+                <$t>::min(self, o)
+            }
+            #[inline(always)]
+            fn max_of(self, o: Self) -> Self {
+                <$t>::max(self, o)
             }
             #[inline(always)]
             fn is_nan(self) -> bool {
@@ -167,8 +177,12 @@ impl Num for Half {
         0
     }
     #[inline(always)]
-    fn less(self, o: Self) -> bool {
-        self.0 < o.0
+    fn min_of(self, o: Self) -> Self {
+        Half(self.0.min(o.0))
+    }
+    #[inline(always)]
+    fn max_of(self, o: Self) -> Self {
+        Half(self.0.max(o.0))
     }
     #[inline(always)]
     fn is_nan(self) -> bool {
@@ -207,8 +221,12 @@ impl Num for Flag {
         i128::from(u8::from(self.0))
     }
     #[inline(always)]
-    fn less(self, o: Self) -> bool {
-        !self.0 & o.0
+    fn min_of(self, o: Self) -> Self {
+        Flag(self.0 & o.0)
+    }
+    #[inline(always)]
+    fn max_of(self, o: Self) -> Self {
+        Flag(self.0 | o.0)
     }
     #[inline(always)]
     fn is_nan(self) -> bool {
