@@ -92,8 +92,8 @@ def pair(label, a, b, runs):
         return f"{min(ts):.3f}/{statistics.median(ts):.3f}/{max(ts):.3f} s"
 
     print(f"{label}")
-    print(f"  A {' '.join(a[-4:]) if len(a) > 4 else ' '.join(a)}: {spread(ta)}")
-    print(f"  B: {spread(tb)}")
+    print(f"  A: {spread(ta)}  {' '.join(a)[:100]}")
+    print(f"  B: {spread(tb)}  {' '.join(b)[:100]}")
     print(f"  A/B median {statistics.median(ratios):.3f} "
           f"(min {min(ratios):.3f}, max {max(ratios):.3f}), load {load:.2f}")
     return statistics.median(ratios)

@@ -18,7 +18,14 @@
 //! `--hist` counts `np.histogram(x[np.isfinite(x)], bins)`: NaN and infinities are left out
 //! (numpy refuses them), and the bins are computed in numpy's types (see `hist`).
 //!
-//! The records are cut into chunks that the threads take in turn (see `kernel`).
+//! The records are cut into chunks that the threads take in turn (see `kernel`); chunk
+//! results merge in file order, so any number of threads gives the same figures to the bit.
+//!
+//! Where tmm and numpy differ, tmm is the more exact: sums are taken of the values less one
+//! value of the field, so a field far from zero relative to its spread (nanosecond
+//! timestamps) gets a std correct to the last bits where numpy's carries the rounding of its
+//! float64 mean (relative error 1e-11 on 1e5 timestamps 1 µs apart), and values near the
+//! float64 maximum do not overflow the sum (numpy: a mean of `inf`).
 
 mod hist;
 mod kernel;
