@@ -3,15 +3,15 @@
 //!
 //! | typed-memmap | ndarray | notes |
 //! |---|---|---|
-//! | `map.view()?` | `ArrayViewD<T>` | [`Memmap`], [`MemmapMut`], [`Array`]: shape and C/F order as mapped, no copy |
+//! | `map.view()?` | `ArrayViewD<T>` | [`Memmap`], [`MemmapMut`], [`Array`]; C/F order kept |
 //! | `map.view_dim::<Ix2>()?` | `ArrayView2<T>` | any fixed rank; another rank is an error |
-//! | `map.view_mut()?`, `view_dim_mut` | `ArrayViewMutD<T>` | [`MemmapMut`], [`Array`]: writes reach the map |
-//! | `dyn_array.view::<T>()?` | `ArrayViewD<T>` | a [`DynArray`] once its element type is known ([`DynArray::as_typed`]) |
+//! | `map.view_mut()?`, `view_dim_mut` | `ArrayViewMutD<T>` | [`MemmapMut`], [`Array`] |
+//! | `dyn_array.view::<T>()?` | `ArrayViewD<T>` | a [`DynArray`], as [`DynArray::as_typed`] |
 //! | `column.view()?` | `ArrayView1<F>` | one field of every record, strided; see below |
 //! | `column.view_2d()?` | `ArrayView2<F>` | a `[F; k]` field: shape `[len, k]` |
 //! | `column_mut.view_mut()?`, `view_2d_mut` | `ArrayViewMut1<F>`, `ArrayViewMut2<F>` | |
-//! | [`write_npy`]`(path, &a)` | `np.save(path, a)` | any layout; C or Fortran order as `a` is laid out |
-//! | [`create_map`]`(&options, path, &a)` | `np.memmap(path, mode='w+', ...)[...] = a` | a raw file, mapped |
+//! | [`write_npy`]`(path, &a)` | `np.save(path, a)` | any layout; C or F as `a` is laid out |
+//! | [`create_map`]`(&options, path, &a)` | `np.memmap(path, mode='w+', ...)[:] = a` | raw file |
 //!
 //! A view borrows the map, so the map cannot be resized or dropped while the view lives. Every
 //! view is made without copying: the view's first element is the map's.
@@ -155,7 +155,7 @@ fn view_of_mut<'a, T>(
     ArrayViewMut::from_shape(nd_shape(shape, order), data).map_err(|e| shape_error(path, shape, &e))
 }
 
-/// `view` as a view of the fixed dimension `D`, after [`check_rank`].
+/// `view` as a view of the fixed dimension `D`: [`NdarrayProblem::Rank`] for another rank.
 fn fixed<'a, T, D: Dimension>(
     path: Option<&Path>,
     view: ArrayViewD<'a, T>,
@@ -180,9 +180,9 @@ fn fixed_mut<'a, T, D: Dimension>(
 macro_rules! view_methods {
     ($ty:ident, $what:literal, $path:expr) => {
         impl<T: Element> $ty<T> {
-            #[doc = concat!("The ", $what, " as an `ndarray` view of dynamic rank (feature `ndarray`): ")]
-            /// the same shape, the same C or Fortran order (ndarray's strides are
-            /// numpy's `strides` divided by the item size), no copy.
+            #[doc = concat!("The ", $what, " as an `ndarray` view of dynamic rank")]
+            /// (feature `ndarray`): the same shape, the same C or Fortran order (ndarray's
+            /// strides are numpy's `strides` divided by the item size), no copy.
             ///
             /// # Errors
             ///
@@ -193,8 +193,8 @@ macro_rules! view_methods {
                 view_of(path(self), &self[..], self.shape(), self.order())
             }
 
-            #[doc = concat!("The ", $what, " as an `ndarray` view of the fixed rank `D` (`Ix1`, ")]
-            /// `Ix2`, ...), as [`view`](Self::view) (feature `ndarray`).
+            #[doc = concat!("The ", $what, " as an `ndarray` view of the fixed rank `D`")]
+            /// (`Ix1`, `Ix2`, ...), as [`view`](Self::view) (feature `ndarray`).
             ///
             /// # Errors
             ///
@@ -202,7 +202,6 @@ macro_rules! view_methods {
             /// `D`'s; otherwise as [`view`](Self::view).
             pub fn view_dim<D: Dimension>(&self) -> Result<ArrayView<'_, T, D>> {
                 let path: fn(&Self) -> Option<&Path> = $path;
-                check_rank::<D>(path(self), self.shape())?;
                 fixed(path(self), self.view()?)
             }
         }
@@ -212,7 +211,7 @@ macro_rules! view_methods {
 macro_rules! view_mut_methods {
     ($ty:ident, $what:literal, $path:expr) => {
         impl<T: Element> $ty<T> {
-            #[doc = concat!("The ", $what, " as a writable `ndarray` view of dynamic rank: ")]
+            #[doc = concat!("The ", $what, " as a writable `ndarray` view of dynamic rank:")]
             /// writes go to its memory (feature `ndarray`). See [`view`](Self::view).
             ///
             /// # Errors
@@ -220,14 +219,13 @@ macro_rules! view_mut_methods {
             /// As [`view`](Self::view).
             pub fn view_mut(&mut self) -> Result<ArrayViewMutD<'_, T>> {
                 let path: fn(&Self) -> Option<&Path> = $path;
-                let shape = self.shape().to_vec();
-                let order = self.order();
+                let (shape, order) = (self.shape().to_vec(), self.order());
                 let path = path(self).map(Path::to_path_buf);
                 view_of_mut(path.as_deref(), &mut self[..], &shape, order)
             }
 
-            #[doc = concat!("The ", $what, " as a writable `ndarray` view of the fixed rank `D` ")]
-            /// (feature `ndarray`).
+            #[doc = concat!("The ", $what, " as a writable `ndarray` view of the fixed rank")]
+            /// `D` (feature `ndarray`).
             ///
             /// # Errors
             ///
@@ -235,7 +233,6 @@ macro_rules! view_mut_methods {
             pub fn view_dim_mut<D: Dimension>(&mut self) -> Result<ArrayViewMut<'_, T, D>> {
                 let path: fn(&Self) -> Option<&Path> = $path;
                 let path = path(self).map(Path::to_path_buf);
-                check_rank::<D>(path.as_deref(), self.shape())?;
                 let view = self.view_mut()?;
                 fixed_mut(path.as_deref(), view)
             }
@@ -282,7 +279,6 @@ impl DynArray {
     /// As [`view`](DynArray::view); [`Error::Ndarray`] with [`NdarrayProblem::Rank`] when the
     /// array's rank is not `D`'s.
     pub fn view_dim<T: Element, D: Dimension>(&self) -> Result<ArrayView<'_, T, D>> {
-        check_rank::<D>(Some(self.path()), self.shape())?;
         fixed(Some(self.path()), self.view::<T>()?)
     }
 }
