@@ -32,6 +32,8 @@
 //! - **archives** (feature `npz`): an `.npz` archive or one of its members cannot serve the
 //!   request (`Error::Npz`, with an `NpzProblem` saying what is wrong).
 //! - **shards**: a set of files that cannot be one array ([`Error::Shard`]).
+//! - **Arrow** (feature `arrow`): a dtype or an Arrow type with no counterpart, or a value
+//!   that does not fit the other side ([`Error::Arrow`]).
 //! - **ndarray views** (feature `ndarray`): a view that ndarray cannot express
 //!   (`Error::Ndarray`, with an `NdarrayProblem` saying why).
 //!
@@ -385,6 +387,20 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong.
         problem: ShardProblem,
+    },
+
+    /// An array cannot become Arrow data, or Arrow data cannot become a numpy array (feature
+    /// `arrow`): a dtype or Arrow type with no counterpart, a value that does not fit
+    /// (a datetime out of range, a string too long for its `U<n>`, a null where numpy has
+    /// none), or an error Arrow itself returned.
+    Arrow {
+        /// The file, where there is one.
+        path: Option<PathBuf>,
+        /// What was being converted: the field (nested fields as `outer.inner`) and its dtype
+        /// or Arrow type.
+        context: String,
+        /// What is wrong, and what to do about it.
+        message: String,
     },
 
     /// An `ndarray` view cannot be made (feature `ndarray`): a fixed-rank view of an array
@@ -813,6 +829,16 @@ impl fmt::Display for Error {
                     ),
                 }
             }
+            Error::Arrow {
+                path,
+                context,
+                message,
+            } => {
+                if let Some(path) = path {
+                    write!(f, "{}: ", path.display())?;
+                }
+                write!(f, "{context}: {message}")
+            }
             #[cfg(feature = "ndarray")]
             Error::Ndarray { path, problem } => {
                 if let Some(path) = path {
@@ -895,7 +921,7 @@ impl Error {
             | Error::Spec { path, .. } => Some(path),
             #[cfg(feature = "npz")]
             Error::Npz { path, .. } => Some(path),
-            Error::Field { path, .. } => path.as_deref(),
+            Error::Field { path, .. } | Error::Arrow { path, .. } => path.as_deref(),
             #[cfg(feature = "ndarray")]
             Error::Ndarray { path, .. } => path.as_deref(),
         }
