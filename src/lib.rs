@@ -63,6 +63,8 @@ pub mod arrow;
 pub mod ipc;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
+#[cfg(any(feature = "parquet", feature = "ipc"))]
+mod outfile;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 
