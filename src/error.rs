@@ -36,8 +36,6 @@
 //!   that does not fit the other side ([`Error::Arrow`]).
 //! - **ndarray views** (feature `ndarray`): a view that ndarray cannot express
 //!   (`Error::Ndarray`, with an `NdarrayProblem` saying why).
-//! - **export** (features `parquet`, `ipc`): a Parquet or Arrow IPC writer refused the data
-//!   (`Error::Export`).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -415,19 +413,6 @@ pub enum Error {
         path: Option<PathBuf>,
         /// What is wrong.
         problem: NdarrayProblem,
-    },
-
-    /// A Parquet or Arrow IPC file could not be written (features `parquet`, `ipc`): the
-    /// writer refused the schema or a batch (a type the format cannot store), or the source
-    /// of the batches failed. The destination was left as it was.
-    #[cfg(any(feature = "parquet", feature = "ipc"))]
-    Export {
-        /// The file that was to be written.
-        path: PathBuf,
-        /// `Parquet` or `Arrow IPC`.
-        format: &'static str,
-        /// The writer's or the source's error.
-        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -861,16 +846,6 @@ impl fmt::Display for Error {
                 }
                 fmt::Display::fmt(problem, f)
             }
-            #[cfg(any(feature = "parquet", feature = "ipc"))]
-            Error::Export {
-                path,
-                format,
-                source,
-            } => write!(
-                f,
-                "cannot write the {format} file {path}: {source}; nothing was written there",
-                path = path.display()
-            ),
         }
     }
 }
@@ -892,8 +867,6 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            #[cfg(any(feature = "parquet", feature = "ipc"))]
-            Error::Export { source, .. } => Some(&**source),
             _ => None,
         }
     }
@@ -951,8 +924,6 @@ impl Error {
             Error::Field { path, .. } | Error::Arrow { path, .. } => path.as_deref(),
             #[cfg(feature = "ndarray")]
             Error::Ndarray { path, .. } => path.as_deref(),
-            #[cfg(any(feature = "parquet", feature = "ipc"))]
-            Error::Export { path, .. } => Some(path),
         }
     }
 }

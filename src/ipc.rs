@@ -21,7 +21,8 @@
 //! let out = dir.path().join("ids.arrow");
 //!
 //! let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
-//! let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(vec![7, 8]))])?;
+//! let ids = Arc::new(Int64Array::from(vec![7, 8]));
+//! let batch = RecordBatch::try_new(schema.clone(), vec![ids])?;
 //! let batches = RecordBatchIterator::new([Ok(batch.clone()), Ok(batch)], schema);
 //! let summary = write_batches(batches, &out, &IpcOptions::default())?;
 //! assert_eq!((summary.rows, summary.batches), (4, 2));
@@ -39,8 +40,8 @@
 //! # Errors
 //!
 //! [`Error::Io`] when the temporary file cannot be created, written or renamed;
-//! [`Error::Export`] when the IPC writer refuses the schema or a batch; an error of this
-//! crate raised by the batch source comes back as itself.
+//! [`Error::Arrow`] naming `out` when the IPC writer refuses the schema or a batch; an error
+//! of this crate raised by the batch source comes back as itself, naming the source file.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -48,8 +49,12 @@ use std::path::Path;
 use arrow_array::RecordBatchReader;
 use arrow_ipc::writer::{FileWriter, IpcWriteOptions};
 
+use crate::arrow::BatchReader;
 use crate::error::{Error, Result};
+use crate::npy_windows::NpyWindows;
 use crate::outfile::{from_arrow, TempOut};
+use crate::{DynArray, Element, Memmap, RecordLog};
+use std::panic::RefUnwindSafe;
 
 /// The format's name in errors.
 const FORMAT: &str = "Arrow IPC";
@@ -67,8 +72,7 @@ const FORMAT: &str = "Arrow IPC";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IpcOptions {
     /// The rows of each record batch made from a map, a log or a `.npy` file (default
-    /// 65 536). [`write_batches`] writes the batches as they come. The batch reader refuses
-    /// 0.
+    /// 65 536; 0 is taken as 1). [`write_batches`] writes the batches as they come.
     pub rows_per_batch: usize,
     /// Whether to `fsync` the file before renaming it into place and its directory after
     /// (default `false`).
@@ -101,7 +105,7 @@ pub struct Summary {
 ///
 /// # Errors
 ///
-/// [`Error::Io`] (creating, writing or renaming the file); [`Error::Export`] when the writer
+/// [`Error::Io`] (creating, writing or renaming the file); [`Error::Arrow`] when the writer
 /// refuses the schema or a batch, or the reader fails with a foreign error; an error of this
 /// crate that the reader raised, as itself. On any error `out` is left as it was.
 pub fn write_batches(
@@ -110,6 +114,93 @@ pub fn write_batches(
     options: &IpcOptions,
 ) -> Result<Summary> {
     write_impl(&mut reader, out.as_ref(), options)
+}
+
+/// Writes a [`DynArray`] (a mapped or read `.npy` file, a raw map opened by spec, an `.npz`
+/// member) to the Arrow IPC file `out`, `options.rows_per_batch` rows per record batch, as
+/// [`BatchReader::new`] makes them (columns and types: the [`arrow`](crate::arrow) module).
+/// A mapped array's pages stay resident until it is dropped; [`write_npy`] maps a window at
+/// a time instead.
+///
+/// # Errors
+///
+/// As [`write_batches`]; [`Error::Arrow`] naming the array's file when its dtype has no Arrow
+/// type or a value does not fit it.
+pub fn write_dyn(array: DynArray, out: impl AsRef<Path>, options: &IpcOptions) -> Result<Summary> {
+    let mut reader = BatchReader::new(array, options.rows_per_batch)?;
+    write_impl(&mut reader, out.as_ref(), options)
+}
+
+/// Writes a read-only map of elements or `#[derive(Record)]` records to the Arrow IPC file
+/// `out` (see [`write_dyn`]).
+///
+/// # Errors
+///
+/// As [`write_dyn`].
+pub fn write_memmap<T>(
+    map: Memmap<T>,
+    out: impl AsRef<Path>,
+    options: &IpcOptions,
+) -> Result<Summary>
+where
+    T: Element + Send + Sync + RefUnwindSafe,
+{
+    let mut reader = BatchReader::from_memmap(map, options.rows_per_batch)?;
+    write_impl(&mut reader, out.as_ref(), options)
+}
+
+/// Writes the records a log has shown (as of its last look) to the Arrow IPC file `out`
+/// (see [`write_dyn`]).
+///
+/// # Errors
+///
+/// As [`write_dyn`].
+pub fn write_log<T>(
+    log: RecordLog<T>,
+    out: impl AsRef<Path>,
+    options: &IpcOptions,
+) -> Result<Summary>
+where
+    T: Element + Send + Sync + RefUnwindSafe,
+{
+    let mut reader = BatchReader::from_log(log, options.rows_per_batch)?;
+    write_impl(&mut reader, out.as_ref(), options)
+}
+
+/// Converts the `.npy` file `npy` to the Arrow IPC file `out`, whatever its dtype, in bounded
+/// memory: the data is mapped a window of about 32 MiB at a time (the whole of it for
+/// Fortran-order arrays of 2 axes or more, whose rows are not contiguous).
+///
+/// ```
+/// use typed_memmap::{ipc, npy};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let (src, out) = (dir.path().join("x.npy"), dir.path().join("x.arrow"));
+/// npy::write(&src, &[1.5f32, 2.5, 3.5])?;
+/// let options = ipc::IpcOptions { rows_per_batch: 2, ..Default::default() };
+/// // SAFETY: the file is private to this example; nobody else writes or truncates it.
+/// let summary = unsafe { ipc::write_npy(&src, &out, &options)? };
+/// assert_eq!((summary.rows, summary.batches), (3, 2));
+/// # Ok(()) }
+/// ```
+///
+/// # Safety
+///
+/// See [`Options#safety`](crate::Options#safety): nobody may truncate `npy` or write its data
+/// until the function returns.
+///
+/// # Errors
+///
+/// As [`DynArray::open`] for `npy`, and as [`write_dyn`].
+pub unsafe fn write_npy(
+    npy: impl AsRef<Path>,
+    out: impl AsRef<Path>,
+    options: &IpcOptions,
+) -> Result<Summary> {
+    // SAFETY: the caller upholds `Options#safety` until this function returns, and the
+    // reader and its batches are dropped before it does.
+    let mut reader = unsafe { NpyWindows::open(npy.as_ref(), options.rows_per_batch) }?;
+    write_impl(&mut *reader, out.as_ref(), options)
 }
 
 fn write_impl(

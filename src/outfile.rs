@@ -114,16 +114,12 @@ fn sync_dir(_path: &Path) -> Result<()> {
 /// The crate's error for an Arrow error met while writing `path` as `format`: an error of this
 /// crate that the batch source wrapped (`ArrowError::ExternalError`) comes back as itself,
 /// naming the file it is about; an I/O error as [`Error::Io`]; anything else as
-/// [`Error::Export`].
+/// [`Error::Arrow`] naming `path`.
 pub(crate) fn from_arrow(path: &Path, format: &'static str, e: arrow_schema::ArrowError) -> Error {
     match e {
         arrow_schema::ArrowError::ExternalError(source) => from_boxed(path, format, source),
         arrow_schema::ArrowError::IoError(_, source) => Error::io("write", path, source),
-        e => Error::Export {
-            path: path.to_path_buf(),
-            format,
-            source: Box::new(e),
-        },
+        e => writer_error(path, format, &e),
     }
 }
 
@@ -137,11 +133,21 @@ pub(crate) fn from_boxed(
         Ok(ours) => *ours,
         Err(source) => match source.downcast::<std::io::Error>() {
             Ok(io) => Error::io("write", path, *io),
-            Err(source) => Error::Export {
-                path: path.to_path_buf(),
-                format,
-                source,
-            },
+            Err(source) => writer_error(path, format, &*source),
         },
+    }
+}
+
+/// [`Error::Arrow`] for a refusal of the `format` writer (or a foreign error of the batch
+/// source) while writing `path`.
+pub(crate) fn writer_error(
+    path: &Path,
+    format: &'static str,
+    e: &(dyn std::error::Error + 'static),
+) -> Error {
+    Error::Arrow {
+        path: Some(path.to_path_buf()),
+        context: format!("writing a {format} file"),
+        message: format!("{e}; nothing was written at this path"),
     }
 }

@@ -1,9 +1,9 @@
 # Writes the numpy -> Parquet / Arrow IPC table into sys.argv[1]: one `<name>.npy` per case,
 # covering every dtype family (signed and unsigned ints, f2/f4/f8, bools, S/V/U, datetimes
 # and timedeltas with NaT, complex), records nested and with subarray fields, aligned
-# records (padding), big-endian data, C and Fortran order, and empty arrays. Prints the case
-# names, one a line. Run by tests/export_numpy.rs (numpy is imported as `np` by the
-# harness).
+# records (padding), big-endian data, C and Fortran order, 0-d and empty arrays. Prints
+# the case names, one a line. Run by tests/export_numpy.rs (numpy is imported as `np` by
+# the harness).
 import os
 d = sys.argv[1]
 nat = np.datetime64('NaT')
@@ -31,6 +31,8 @@ cases = {
     'M8_D': np.array(['2024-02-29', 'NaT', '1900-01-01'], dtype='datetime64[D]'),
     'm8_ms': np.array([0, -1500, 86400000, nat], dtype='timedelta64[ms]'),
     'm8_ns': np.array([1, nat, -(2 ** 62)], dtype='timedelta64[ns]'),
+    'm8_s': np.array([3600, nat, -1], dtype='timedelta64[s]'),
+    'M8_m': np.array(['2024-02-29T12:34', 'NaT', '1969-12-31T23:59'], dtype='datetime64[m]'),
     'c8': np.array([1 + 2j, -0.5j, complex(np.nan, np.inf)], dtype='<c8'),
     'c16': np.array([1 + 2j, -0.5j, 3.25], dtype='<c16'),
     'records': np.array([(1, 2.5, b'ab', True), (-3, -0.0, b'xyz', False)],
@@ -52,6 +54,8 @@ cases = {
     'c_2d': np.arange(-6, 6, dtype='<i4').reshape(3, 4),
     'fortran_2d': np.asfortranarray(np.arange(12, dtype='<f8').reshape(3, 4) / 7),
     'fortran_3d': np.asfortranarray(np.arange(24, dtype='<u2').reshape(2, 3, 4)),
+    'zero_d': np.array(-7, dtype='<i8'),
+    'zero_d_record': np.array((1, 2.5), dtype=[('a', '<i2'), ('b', '<f4')]),
     'empty': np.zeros(0, dtype='<f8'),
     'empty_records': np.zeros(0, dtype=[('id', '<i8'), ('name', '<U4')]),
     'many': np.arange(1000, dtype='<i8') * 3 - 7,
