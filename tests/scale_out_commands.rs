@@ -11,8 +11,7 @@
 
 mod common;
 
-use typed_memmap::arrow::BatchReader;
-use typed_memmap::{ipc, npy, parquet, DynArray, Record};
+use typed_memmap::{ipc, npy, parquet, Record};
 
 #[derive(Clone, Copy, Record)]
 #[repr(C)]
@@ -60,25 +59,22 @@ fn checked_python_blocks_print_numpys_answers() {
     npy::write(&path, &ticks).unwrap();
     // Several batches and row groups, so that the engines read more than one.
     let options = parquet::ParquetOptions {
+        rows_per_batch: 16_384,
         row_group_rows: 30_000,
         ..parquet::ParquetOptions::default()
     };
-    // SAFETY: the file is private to this test.
-    let reader = BatchReader::new(unsafe { DynArray::open(&path) }.unwrap(), 16_384).unwrap();
     let out = dir.path().join("ticks.parquet");
-    assert_eq!(
-        parquet::write_batches(reader, out, &options).unwrap().rows,
-        100_000
-    );
-    // SAFETY: as above.
-    let reader = BatchReader::new(unsafe { DynArray::open(&path) }.unwrap(), 16_384).unwrap();
+    // SAFETY: the file is private to this test.
+    let written = unsafe { parquet::write_npy(&path, out, &options) }.unwrap();
+    assert_eq!((written.rows, written.row_groups), (100_000, 4));
+    let options = ipc::IpcOptions {
+        rows_per_batch: 16_384,
+        ..ipc::IpcOptions::default()
+    };
     let out = dir.path().join("ticks.arrow");
-    assert_eq!(
-        ipc::write_batches(reader, out, &Default::default())
-            .unwrap()
-            .rows,
-        100_000
-    );
+    // SAFETY: as above.
+    let written = unsafe { ipc::write_npy(&path, out, &options) }.unwrap();
+    assert_eq!((written.rows, written.batches), (100_000, 7));
 
     // numpy's answers, printed as the blocks print theirs. Every price is a multiple of 0.25
     // below 250, so every partial sum is exact in `f64` whatever the order an engine adds in,
