@@ -398,6 +398,19 @@ impl<'a, F: Element> Column<'a, F> {
         self.iter().collect()
     }
 
+    /// The address of the field of record 0, where an `ndarray` view of the column starts
+    /// (not dereferenceable when the column is empty). Keeps the provenance of the borrow.
+    #[cfg(feature = "ndarray")]
+    pub(crate) fn field_ptr(&self) -> *const u8 {
+        // `wrapping_add`: for an empty column the base may be dangling, and no offset of it is
+        // in bounds of anything.
+        self.at
+            .base
+            .as_ptr()
+            .wrapping_add(self.at.offset)
+            .cast_const()
+    }
+
     /// The address of the first byte of record 0 (not of its field): where the parallel
     /// scans of `src/par.rs` look for page boundaries.
     #[cfg(feature = "rayon")]
@@ -559,6 +572,13 @@ impl<'a, F: Element> ColumnMut<'a, F> {
     /// The values, copied into a `Vec`.
     pub fn to_vec(&self) -> Vec<F> {
         self.as_column().to_vec()
+    }
+
+    /// The address of the field of record 0, writable (see [`Column::field_ptr`]); the
+    /// borrow of `self` is what keeps it unique.
+    #[cfg(feature = "ndarray")]
+    pub(crate) fn field_ptr_mut(&mut self) -> *mut u8 {
+        self.at.base.as_ptr().wrapping_add(self.at.offset)
     }
 
     /// # Safety

@@ -34,6 +34,8 @@
 //! - **shards**: a set of files that cannot be one array ([`Error::Shard`]).
 //! - **Arrow** (feature `arrow`): a dtype or an Arrow type with no counterpart, or a value
 //!   that does not fit the other side ([`Error::Arrow`]).
+//! - **ndarray views** (feature `ndarray`): a view that ndarray cannot express
+//!   (`Error::Ndarray`, with an `NdarrayProblem` saying why).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -399,6 +401,18 @@ pub enum Error {
         context: String,
         /// What is wrong, and what to do about it.
         message: String,
+    },
+
+    /// An `ndarray` view cannot be made (feature `ndarray`): a fixed-rank view of an array
+    /// of another rank, a column whose stride or address ndarray cannot step over, or a shape
+    /// with more elements than ndarray indexes. [`NdarrayProblem`] says which.
+    #[cfg(feature = "ndarray")]
+    Ndarray {
+        /// The file of the array; `None` for arrays in memory and for columns (which do not
+        /// know their file).
+        path: Option<PathBuf>,
+        /// What is wrong.
+        problem: NdarrayProblem,
     },
 }
 
@@ -825,6 +839,13 @@ impl fmt::Display for Error {
                 }
                 write!(f, "{context}: {message}")
             }
+            #[cfg(feature = "ndarray")]
+            Error::Ndarray { path, problem } => {
+                if let Some(path) = path {
+                    write!(f, "{}: ", path.display())?;
+                }
+                fmt::Display::fmt(problem, f)
+            }
         }
     }
 }
@@ -901,6 +922,8 @@ impl Error {
             #[cfg(feature = "npz")]
             Error::Npz { path, .. } => Some(path),
             Error::Field { path, .. } | Error::Arrow { path, .. } => path.as_deref(),
+            #[cfg(feature = "ndarray")]
+            Error::Ndarray { path, .. } => path.as_deref(),
         }
     }
 }
@@ -1058,4 +1081,92 @@ pub enum ShardProblem {
         /// This shard's records.
         len: usize,
     },
+}
+
+/// Why an `ndarray` view cannot be made, in [`Error::Ndarray`] (feature `ndarray`).
+#[cfg(feature = "ndarray")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NdarrayProblem {
+    /// A view of a fixed rank (`Ix2`, ...) was asked of an array of another rank.
+    Rank {
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// The rank of the view asked for.
+        wanted: usize,
+    },
+    /// The column's byte stride (the record size) is not a multiple of the element size, so
+    /// no stride counted in elements, as ndarray counts them, reaches the next record.
+    Stride {
+        /// The element type of the view.
+        type_name: &'static str,
+        /// The column's stride in bytes.
+        stride: usize,
+        /// `size_of` the element type.
+        size: usize,
+    },
+    /// The column's first field is not aligned for the element type (a field of a packed
+    /// record, or records at an unaligned address), and ndarray views need aligned elements.
+    Misaligned {
+        /// The element type of the view.
+        type_name: &'static str,
+        /// The field's byte offset in its record.
+        offset: usize,
+        /// The address of the field of record 0.
+        address: usize,
+        /// `align_of` the element type.
+        align: usize,
+    },
+    /// ndarray refuses the shape: more than `isize::MAX` elements (only possible for
+    /// zero-sized elements, whose arrays take no bytes).
+    Shape {
+        /// The shape.
+        shape: Vec<usize>,
+        /// ndarray's words.
+        message: String,
+    },
+}
+
+#[cfg(feature = "ndarray")]
+impl fmt::Display for NdarrayProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NdarrayProblem::Rank { shape, wanted } => write!(
+                f,
+                "the array has shape {shape:?}, {rank} axes, not the {wanted} of the view \
+                 asked for; ask for a view of rank {rank}, or for the dynamic-rank `view()`",
+                rank = shape.len()
+            ),
+            NdarrayProblem::Stride {
+                type_name,
+                stride,
+                size,
+            } => write!(
+                f,
+                "cannot view the column as an ndarray of `{type_name}`: its stride of {stride} \
+                 bytes is not a multiple of {size}, the size of `{type_name}`, and ndarray \
+                 counts strides in elements; read it by value with `Column` (`get`, `iter`, \
+                 `to_vec`), or pad the record to a multiple of {size} bytes"
+            ),
+            NdarrayProblem::Misaligned {
+                type_name,
+                offset,
+                address,
+                align,
+            } => write!(
+                f,
+                "cannot view the column as an ndarray of `{type_name}`: the field at offset \
+                 {offset} of record 0 is at address {address:#x}, not a multiple of {align}, \
+                 the alignment of `{type_name}` (a packed record, or records at an unaligned \
+                 offset), and ndarray needs aligned elements; read it by value with `Column` \
+                 (`get`, `iter`, `to_vec`), or use an aligned `#[repr(C)]` record"
+            ),
+            NdarrayProblem::Shape { shape, message } => write!(
+                f,
+                "ndarray cannot view shape {shape:?} ({message}): a view indexes at most {max} \
+                 elements; view a part of the array",
+                max = isize::MAX
+            ),
+        }
+    }
 }

@@ -98,6 +98,11 @@ struct ReadmeDoctests;
 #[doc = include_str!("../docs/logs.md")]
 struct LogsDoctests;
 
+/// The examples of docs/scale-out.md (Parquet, Arrow IPC, DataFusion), run as doctests.
+#[cfg(all(doctest, feature = "parquet", feature = "ipc"))]
+#[doc = include_str!("../docs/scale-out.md")]
+struct ScaleOutDoctests;
+
 /// Byte-order number types (zerocopy's), for files whose byte order is not this machine's
 /// or whose data is not aligned: alignment 1, dtype `<` or `>`.
 pub mod byteorder {

@@ -173,6 +173,40 @@ pub fn write_iter<T: Element>(
     Ok(count)
 }
 
+/// Writes the elements `values` yields, in logical C order, as a C-order `.npy` file of
+/// `shape`: [`write_shaped`] for data that is not one slice (a strided `ndarray` view),
+/// streamed through a fixed buffer so memory stays bounded whatever the array's size.
+#[cfg(feature = "ndarray")]
+pub(crate) fn write_c_order<T: Element>(
+    path: &Path,
+    shape: &[usize],
+    values: impl ExactSizeIterator<Item = T>,
+) -> Result<()> {
+    if element_count(shape) != Some(values.len()) {
+        return Err(Error::LengthMismatch {
+            path: path.to_path_buf(),
+            shape: shape.to_vec(),
+            len: values.len(),
+        });
+    }
+    let header = header_for::<T>(path, shape, false)?;
+    let file = create_file(path)?;
+    let io = |e| Error::io("write", path, e);
+    let mut out = &file;
+    out.write_all(&header).map_err(io)?;
+    // 64 KiB of elements per write (at least one), so a small element is not a system call.
+    let chunk = (64 * 1024 / core::mem::size_of::<T>().max(1)).max(1);
+    let mut buf: Vec<T> = Vec::with_capacity(chunk);
+    for value in values {
+        buf.push(value);
+        if buf.len() == chunk {
+            out.write_all(bytes_of(&buf)).map_err(io)?;
+            buf.clear();
+        }
+    }
+    out.write_all(bytes_of(&buf)).map_err(io)
+}
+
 /// numpy's header for `T`, `shape` and `fortran_order`, after the size checks a map of it
 /// needs (so that nothing is created for an array that cannot exist).
 fn header_for<T: Element>(path: &Path, shape: &[usize], fortran: bool) -> Result<Vec<u8>> {

@@ -70,6 +70,8 @@ pub use open::{open, open_copy, open_mut, read, NpyOptions};
 
 #[cfg(feature = "npz")]
 pub(crate) use create::fortran_flag;
+#[cfg(feature = "ndarray")]
+pub(crate) use create::write_c_order;
 pub(crate) use descr::parse_dtype_text;
 pub(crate) use file::{header_error, open_npy, order_of};
 pub(crate) use mismatch::check_dtype_of;
