@@ -1,0 +1,198 @@
+//! `tmm convert`: the input's data as another file format (`.npy`, CSV, JSON lines, Parquet,
+//! Arrow IPC), streamed in chunks with bounded memory.
+//!
+//! The input is read in chunks of whole elements of about 4 MiB, never as a whole
+//! (see [`chunks`]), and the output is written to a temporary file beside `OUT` that is
+//! renamed to `OUT` only when complete, so an interrupted conversion never leaves a partial
+//! `OUT` (see [`dest`]).
+//!
+//! What each format holds:
+//!
+//! - `npy`: the same dtype, shape and order as the input, with the header numpy writes
+//!   (`np.save(out, np.load(input))` gives the same bytes). A subarray dtype (`--dtype
+//!   "('<f4', (3,))"`) is folded into the shape, as numpy does.
+//! - `csv`, `jsonl`: one row or line per item of axis 0 (per element of a 1-D array, per
+//!   record of a log); see [`csv`] and [`jsonl`] for the text of each dtype.
+//!
+//! `--fields a,b` keeps those fields: the CSV columns and JSON keys of the fields named, and
+//! for `npy` the array `arr['a']` for one field or, for several, a record of just them with
+//! no padding (numpy's `repack_fields(arr[['a', 'b']])`).
+
+mod chunks;
+mod csv;
+mod dest;
+mod jsonl;
+mod npy;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use typed_memmap::{Dtype, DynArray, Field, RecordDtype};
+
+use crate::error::CliError;
+use crate::input::{InputArgs, Layout};
+use crate::stats::Progress;
+
+const EXAMPLES: &str = "\
+Examples:
+  tmm convert ticks.npy --to csv -o ticks.csv
+  tmm convert ticks.npy --to jsonl -o - | head                 JSON lines on stdout
+  tmm convert ticks.bin --dtype \"[('t', '<i8'), ('px', '<f8')]\" --to npy -o ticks.npy
+  tmm convert app.log --dtype '<u8' --header-len 64 --to npy -o app.npy --force
+  tmm convert ticks.npy --fields t,px --to csv -o prices.csv --progress always
+
+CSV: a header row of field names (nested fields `pos.x`, subarray elements `f[0]`, other
+axes of an n-d array `value[1]` or `[1].x`), one row per item of axis 0; floats in their
+shortest exact form, `nan`, `inf`, `-inf`; booleans True/False; datetimes as numpy's ISO
+text, NaT as `NaT`; byte strings one character per byte (latin-1).
+JSON lines: one value per item of axis 0 (an object for a record), as `tmm follow --json`;
+NaN and infinities as the strings \"nan\", \"inf\", \"-inf\".
+
+OUT is written beside itself under a temporary name and renamed when complete; an existing
+OUT is replaced only with --force, and never when it is the input.";
+
+/// Write the data as .npy, CSV, JSON lines, Parquet or Arrow IPC.
+#[derive(Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct ConvertArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The output format.
+    #[arg(long, value_enum)]
+    pub to: Format,
+    /// The output file; `-` writes CSV or JSON lines to stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The fields to keep, comma separated (dotted for nested fields); by default all.
+    #[arg(long, value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// When to draw a progress bar on stderr.
+    #[arg(long, value_enum, default_value_t = Progress::Auto)]
+    pub progress: Progress,
+}
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A `.npy` file of the same dtype, shape and order.
+    Npy,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON value per line.
+    Jsonl,
+    /// A Parquet file.
+    Parquet,
+    /// An Arrow IPC file.
+    Arrow,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Npy => "npy",
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Parquet => "parquet",
+            Format::Arrow => "arrow",
+        }
+    }
+}
+
+/// Runs `tmm convert`.
+pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
+    if matches!(args.to, Format::Parquet | Format::Arrow) {
+        return Err(not_built(args.to));
+    }
+    let opened = crate::input::open_input(&args.input)?;
+    let array = &opened.array;
+    let mut dest = dest::Dest::create(&args.output, &args.input.file, args.force, args.to)?;
+    let bar = progress_bar(args.progress, array.as_bytes().len());
+    let reader = chunks::Reader::new(array, bar.as_ref());
+    let written = match args.to {
+        Format::Npy => npy::write(&reader, &args.fields, &mut dest),
+        Format::Csv => csv::write(&reader, &project(array, &args.fields)?, &mut dest),
+        Format::Jsonl => jsonl::write(&reader, &project(array, &args.fields)?, &mut dest),
+        Format::Parquet | Format::Arrow => Err(not_built(args.to)),
+    };
+    let result = written.and_then(|()| dest.finish());
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    result?;
+    if let Layout::Log { .. } = opened.layout {
+        if opened.trailing > 0 {
+            eprintln!(
+                "tmm: note: {} bytes at the end of {} are a partial (torn) record and were \
+                 left out",
+                opened.trailing,
+                args.input.file.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The error of a format this build cannot write.
+fn not_built(format: Format) -> CliError {
+    CliError::Usage(format!(
+        "--to {} is not available in this build of tmm (it needs the library's Parquet and \
+         Arrow IPC writers); use --to npy, csv or jsonl",
+        format.name()
+    ))
+}
+
+/// The element dtype of the CSV and JSON output: the array's dtype, or a record of the
+/// fields named in `--fields` (at their offsets in the input's elements, named as given).
+fn project(array: &DynArray, fields: &[String]) -> Result<Dtype, CliError> {
+    if fields.is_empty() {
+        return Ok(array.dtype().clone());
+    }
+    let mut out: Vec<Field> = Vec::with_capacity(fields.len());
+    for name in fields {
+        if out.iter().any(|f| &f.name == name) {
+            return Err(CliError::Usage(format!(
+                "--fields names {name:?} twice; give each field once"
+            )));
+        }
+        let f = array.field(name)?;
+        out.push(Field {
+            name: name.clone(),
+            title: None,
+            offset: f.offset(),
+            dtype: f.dtype().clone(),
+        });
+    }
+    Ok(Dtype::Record(RecordDtype {
+        fields: out,
+        itemsize: array.itemsize(),
+    }))
+}
+
+/// Files at least this large get a progress bar under `--progress auto` (on a terminal).
+const PROGRESS_MIN_BYTES: usize = 64 << 20;
+
+/// The progress bar over `len` input bytes, if `mode` and stderr call for one.
+fn progress_bar(mode: Progress, len: usize) -> Option<ProgressBar> {
+    let target = match mode {
+        Progress::Never => return None,
+        Progress::Auto if len < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() => {
+            return None
+        }
+        Progress::Auto => ProgressDrawTarget::stderr(),
+        // A target that draws whether or not stderr is a terminal.
+        Progress::Always => ProgressDrawTarget::term_like(Box::new(console::Term::stderr())),
+    };
+    let bar = ProgressBar::with_draw_target(Some(len as u64), target);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
