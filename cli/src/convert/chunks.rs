@@ -1,12 +1,17 @@
 //! Reading the input's elements in chunks of whole elements, never all at once.
 //!
+//! The elements are those numpy sees: a subarray dtype (a raw file's `--dtype "('<f4',
+//! (3,))"`) is folded into the shape, `(n,)` of `('<f4', (3,))` being `(n, 3)` of `<f4`, in
+//! the array's order; so an F-order array of a subarray dtype is, as in `np.memmap`, F-order
+//! over the whole shape.
+//!
 //! Data whose memory order is its logical C order (C order, or at most one axis longer than
 //! 1) is read from the file with plain sequential reads into one reused buffer, so the
 //! process holds one chunk whatever the file's size: reading through the map would leave
 //! every page of the file resident in the process (counted in its RSS) until the end.
 //!
 //! The one exception is an F-order array of two or more long axes asked for in C order (CSV
-//! and JSON rows, a `.npy` of a folded subarray dtype): its elements are gathered from the
+//! and JSON rows, a `.npy` of a field with a subarray): its elements are gathered from the
 //! map in C order, a chunk at a time. The heap stays bounded; the file's pages touched stay
 //! in the page cache, which the kernel reclaims as it needs.
 
@@ -14,7 +19,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
 use indicatif::ProgressBar;
-use typed_memmap::{DynArray, Error, Order};
+use typed_memmap::{Dtype, DynArray, Error, Order};
 
 use crate::error::CliError;
 
@@ -24,13 +29,35 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 /// Chunks of the elements of an array, counted on a progress bar.
 pub struct Reader<'a> {
     array: &'a DynArray,
-    bar: Option<&'a ProgressBar>,
+    /// The element dtype, never a subarray.
+    dtype: Dtype,
+    /// The shape with the subarray's axes, if any, appended.
+    shape: Vec<usize>,
+    bar: Option<ProgressBar>,
 }
 
 impl<'a> Reader<'a> {
     /// A reader of `array`, which must have been mapped from a file.
-    pub fn new(array: &'a DynArray, bar: Option<&'a ProgressBar>) -> Reader<'a> {
-        Reader { array, bar }
+    pub fn new(array: &'a DynArray) -> Reader<'a> {
+        let mut shape = array.shape().to_vec();
+        let dtype = match array.dtype() {
+            Dtype::Subarray(base, sub) => {
+                shape.extend_from_slice(sub);
+                (**base).clone()
+            }
+            dtype => dtype.clone(),
+        };
+        Reader {
+            array,
+            dtype,
+            shape,
+            bar: None,
+        }
+    }
+
+    /// Counts the bytes read on `bar`.
+    pub fn set_bar(&mut self, bar: Option<ProgressBar>) {
+        self.bar = bar;
     }
 
     /// The array read.
@@ -38,12 +65,27 @@ impl<'a> Reader<'a> {
         self.array
     }
 
-    /// Whether the elements lie in memory in logical C order.
+    /// The dtype of the elements (a subarray dtype's base).
+    pub fn dtype(&self) -> &Dtype {
+        &self.dtype
+    }
+
+    /// The shape of the elements (a subarray dtype's axes last).
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The number of elements.
+    fn len(&self) -> usize {
+        // Checked when the array was mapped: its bytes are this many elements.
+        self.shape.iter().product()
+    }
+
+    /// Whether the elements lie in memory in logical C order: numpy's `c_contiguous`.
     pub fn memory_is_c(&self) -> bool {
-        let shape = self.array.shape();
         self.array.order() == Order::C
-            || shape.contains(&0)
-            || shape.iter().filter(|&&n| n > 1).count() <= 1
+            || self.shape.contains(&0)
+            || self.shape.iter().filter(|&&n| n > 1).count() <= 1
     }
 
     /// Calls `f` with successive chunks of whole elements in memory order: the chunk's bytes
@@ -53,8 +95,8 @@ impl<'a> Reader<'a> {
         mut f: impl FnMut(&[u8], usize) -> Result<(), CliError>,
     ) -> Result<(), CliError> {
         let array = self.array;
-        let itemsize = array.itemsize();
-        let count = array.len();
+        let itemsize = self.dtype.itemsize();
+        let count = self.len();
         if itemsize == 0 {
             return if count == 0 { Ok(()) } else { f(&[], count) };
         }
@@ -88,7 +130,7 @@ impl<'a> Reader<'a> {
                 }
             })?;
             f(bytes, n)?;
-            if let Some(bar) = self.bar {
+            if let Some(bar) = &self.bar {
                 bar.inc(bytes.len() as u64);
             }
             done += n;
@@ -106,10 +148,9 @@ impl<'a> Reader<'a> {
             return self.memory_chunks(f);
         }
         // An F-order array with two or more axes longer than 1, so every axis is non-empty.
-        let array = self.array;
-        let itemsize = array.itemsize();
-        let shape = array.shape();
-        let bytes = array.as_bytes();
+        let itemsize = self.dtype.itemsize();
+        let shape = &self.shape;
+        let bytes = self.array.as_bytes();
         // The F-order step, in elements, of each axis.
         let mut steps = Vec::with_capacity(shape.len());
         let mut step = 1usize;
@@ -117,7 +158,7 @@ impl<'a> Reader<'a> {
             steps.push(step);
             step = step.saturating_mul(n);
         }
-        let count = array.len();
+        let count = self.len();
         let per_chunk = (CHUNK_BYTES / itemsize.max(1)).max(1);
         let mut buf = Vec::with_capacity(per_chunk.min(count) * itemsize);
         let mut index = vec![0usize; shape.len()];
@@ -147,7 +188,7 @@ impl<'a> Reader<'a> {
                 }
             }
             f(&buf, n)?;
-            if let Some(bar) = self.bar {
+            if let Some(bar) = &self.bar {
                 bar.inc(buf.len() as u64);
             }
             done += n;

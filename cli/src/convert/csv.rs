@@ -44,11 +44,10 @@ struct Leaf {
 
 /// Writes the elements of `dtype` (the array's dtype or a projection of it) as CSV.
 pub fn write(reader: &Reader<'_>, dtype: &Dtype, dest: &mut Dest) -> Result<(), CliError> {
-    let array = reader.array();
     let mut leaves = Vec::new();
     collect(dtype, String::new(), 0, &mut leaves);
     let record = matches!(dtype, Dtype::Record(_));
-    let inner = array.shape().get(1..).unwrap_or(&[]);
+    let inner = reader.shape().get(1..).unwrap_or(&[]);
     let per_row: usize = inner.iter().product();
 
     let mut line = String::new();
@@ -70,12 +69,12 @@ pub fn write(reader: &Reader<'_>, dtype: &Dtype, dest: &mut Dest) -> Result<(), 
 
     if per_row == 0 {
         // Items of no elements: empty rows, one per item of axis 0.
-        for _ in 0..array.shape().first().copied().unwrap_or(1) {
+        for _ in 0..reader.shape().first().copied().unwrap_or(1) {
             dest.write_all(b"\n")?;
         }
         return Ok(());
     }
-    let itemsize = array.itemsize();
+    let itemsize = reader.dtype().itemsize();
     let mut in_row = 0usize;
     let mut cell = String::new();
     reader.c_chunks(|bytes, count| {

@@ -11,18 +11,17 @@ use crate::error::CliError;
 
 /// Writes the elements of `dtype` (the array's dtype or a projection of it) as JSON lines.
 pub fn write(reader: &Reader<'_>, dtype: &Dtype, dest: &mut Dest) -> Result<(), CliError> {
-    let array = reader.array();
-    let inner = array.shape().get(1..).unwrap_or(&[]).to_vec();
+    let inner = reader.shape().get(1..).unwrap_or(&[]).to_vec();
     let per_row: usize = inner.iter().product();
     if per_row == 0 {
         let empty = crate::json::value(&Value::Array(inner, Vec::new())).to_string();
-        for _ in 0..array.shape().first().copied().unwrap_or(1) {
+        for _ in 0..reader.shape().first().copied().unwrap_or(1) {
             dest.write_all(empty.as_bytes())?;
             dest.write_all(b"\n")?;
         }
         return Ok(());
     }
-    let itemsize = array.itemsize();
+    let itemsize = reader.dtype().itemsize();
     // The position of the next element inside its item of axis 0 (C order).
     let mut index = vec![0usize; inner.len()];
     let mut line = String::new();

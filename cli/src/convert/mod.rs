@@ -30,7 +30,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use typed_memmap::{Dtype, DynArray, Field, RecordDtype};
+use typed_memmap::{Dtype, Field, RecordDtype};
 
 use crate::error::CliError;
 use crate::input::{InputArgs, Layout};
@@ -111,14 +111,21 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
     }
     let opened = crate::input::open_input(&args.input)?;
     let array = &opened.array;
+    let mut reader = chunks::Reader::new(array);
+    // Every check of the input and the fields comes before the output is touched.
+    let job = match args.to {
+        Format::Npy => Job::Npy(npy::Plan::new(&reader, &args.fields)?),
+        Format::Csv => Job::Csv(project(&reader, &args.fields)?),
+        Format::Jsonl => Job::Jsonl(project(&reader, &args.fields)?),
+        Format::Parquet | Format::Arrow => return Err(not_built(args.to)),
+    };
     let mut dest = dest::Dest::create(&args.output, &args.input.file, args.force, args.to)?;
     let bar = progress_bar(args.progress, array.as_bytes().len());
-    let reader = chunks::Reader::new(array, bar.as_ref());
-    let written = match args.to {
-        Format::Npy => npy::write(&reader, &args.fields, &mut dest),
-        Format::Csv => csv::write(&reader, &project(array, &args.fields)?, &mut dest),
-        Format::Jsonl => jsonl::write(&reader, &project(array, &args.fields)?, &mut dest),
-        Format::Parquet | Format::Arrow => Err(not_built(args.to)),
+    reader.set_bar(bar.clone());
+    let written = match &job {
+        Job::Npy(plan) => plan.write(&reader, &mut dest),
+        Job::Csv(dtype) => csv::write(&reader, dtype, &mut dest),
+        Job::Jsonl(dtype) => jsonl::write(&reader, dtype, &mut dest),
     };
     let result = written.and_then(|()| dest.finish());
     if let Some(bar) = &bar {
@@ -138,6 +145,15 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A conversion ready to write.
+enum Job {
+    Npy(npy::Plan),
+    /// CSV of elements of this dtype.
+    Csv(Dtype),
+    /// JSON lines of elements of this dtype.
+    Jsonl(Dtype),
+}
+
 /// The error of a format this build cannot write.
 fn not_built(format: Format) -> CliError {
     CliError::Usage(format!(
@@ -149,10 +165,11 @@ fn not_built(format: Format) -> CliError {
 
 /// The element dtype of the CSV and JSON output: the array's dtype, or a record of the
 /// fields named in `--fields` (at their offsets in the input's elements, named as given).
-fn project(array: &DynArray, fields: &[String]) -> Result<Dtype, CliError> {
+fn project(reader: &chunks::Reader<'_>, fields: &[String]) -> Result<Dtype, CliError> {
     if fields.is_empty() {
-        return Ok(array.dtype().clone());
+        return Ok(reader.dtype().clone());
     }
+    let array = reader.array();
     let mut out: Vec<Field> = Vec::with_capacity(fields.len());
     for name in fields {
         if out.iter().any(|f| &f.name == name) {

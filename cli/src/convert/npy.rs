@@ -3,8 +3,8 @@
 //! The output is what `np.save(out, np.load(input))` writes: the same dtype (byte order,
 //! padding and all), shape and memory order, with `fortran_order` set as numpy sets it (only
 //! for an F-order array that is not also C-contiguous). A subarray dtype is folded into the
-//! shape, and the elements of an F-order array whose subarray that makes non-contiguous are
-//! written in C order, as numpy does.
+//! shape (see [`super::chunks`]); with `--fields`, the elements of an F-order array whose
+//! field is a subarray are written in C order, as numpy does.
 
 use typed_memmap::npy::write_header;
 use typed_memmap::{Dtype, Field, RecordDtype};
@@ -13,49 +13,69 @@ use super::chunks::Reader;
 use super::dest::Dest;
 use crate::error::CliError;
 
-/// Writes the input (or the fields in `fields`) as a `.npy` file to `dest`.
-pub fn write(reader: &Reader<'_>, fields: &[String], dest: &mut Dest) -> Result<(), CliError> {
-    let array = reader.array();
-    let (dtype, segments) = project(array, fields)?;
-    let mut shape = array.shape().to_vec();
-    let (dtype, folded) = match dtype {
-        Dtype::Subarray(base, sub) => {
-            shape.extend_from_slice(&sub);
-            (*base, true)
-        }
-        dtype => (dtype, false),
-    };
-    // With a folded subarray, the elements of an F-order array are C-contiguous only if the
-    // array's own elements are; otherwise numpy writes them in C order.
-    let in_c_order = folded && !reader.memory_is_c();
-    let fortran = !in_c_order && !reader.memory_is_c();
-    let header = write_header(&dtype, &shape, fortran).map_err(|e| {
-        CliError::Usage(format!(
-            "cannot write the dtype {} to a .npy file: {}",
-            dtype.descr(),
-            e.message
-        ))
-    })?;
-    dest.write_all(&header)?;
-    let itemsize = array.itemsize();
-    let mut out = Vec::new();
-    let mut copy = |bytes: &[u8], count: usize| -> Result<(), CliError> {
-        let Some(segments) = &segments else {
-            return dest.write_all(bytes);
-        };
-        out.clear();
-        for i in 0..count {
-            let item = &bytes[i * itemsize..(i + 1) * itemsize];
-            for &(offset, len) in segments {
-                out.extend_from_slice(&item[offset..offset + len]);
+/// What to write: the header and how to make the output's elements from the input's.
+pub struct Plan {
+    header: Vec<u8>,
+    /// The byte ranges `(offset, len)` of an input element that make an output element, or
+    /// `None` for the whole element.
+    segments: Option<Vec<(usize, usize)>>,
+    /// Whether the elements are written in C order rather than as they lie in memory.
+    in_c_order: bool,
+}
+
+impl Plan {
+    /// The plan for the input (or the fields in `fields`): every check before any output.
+    pub fn new(reader: &Reader<'_>, fields: &[String]) -> Result<Plan, CliError> {
+        let c_contiguous = reader.memory_is_c();
+        let (dtype, segments) = project(reader, fields)?;
+        let mut shape = reader.shape().to_vec();
+        let (dtype, folded) = match dtype {
+            Dtype::Subarray(base, sub) => {
+                shape.extend_from_slice(&sub);
+                (*base, true)
             }
+            dtype => (dtype, false),
+        };
+        // A field's subarray lies inside each element, so in an F-order array the selection
+        // is neither C- nor F-contiguous, and numpy writes it in C order.
+        let in_c_order = folded && !c_contiguous;
+        let fortran = !folded && !c_contiguous;
+        let header = write_header(&dtype, &shape, fortran).map_err(|e| {
+            CliError::Usage(format!(
+                "cannot write the dtype {} to a .npy file: {}",
+                dtype.descr(),
+                e.message
+            ))
+        })?;
+        Ok(Plan {
+            header,
+            segments,
+            in_c_order,
+        })
+    }
+
+    /// Writes the `.npy` file to `dest`.
+    pub fn write(&self, reader: &Reader<'_>, dest: &mut Dest) -> Result<(), CliError> {
+        dest.write_all(&self.header)?;
+        let itemsize = reader.dtype().itemsize();
+        let mut out = Vec::new();
+        let mut copy = |bytes: &[u8], count: usize| -> Result<(), CliError> {
+            let Some(segments) = &self.segments else {
+                return dest.write_all(bytes);
+            };
+            out.clear();
+            for item in bytes.chunks_exact(itemsize).take(count) {
+                for &(offset, len) in segments {
+                    out.extend_from_slice(&item[offset..offset + len]);
+                }
+            }
+            dest.write_all(&out)
+        };
+        if self.in_c_order {
+            reader.c_chunks(&mut copy)
+        } else {
+            reader.memory_chunks(&mut copy)
         }
-        dest.write_all(&out)
-    };
-    if in_c_order {
-        reader.c_chunks(&mut copy)
-    } else {
-        reader.memory_chunks(&mut copy)
     }
 }
 
@@ -64,9 +84,10 @@ pub fn write(reader: &Reader<'_>, fields: &[String], dest: &mut Dest) -> Result<
 type Projection = (Dtype, Option<Vec<(usize, usize)>>);
 
 /// numpy's `arr['a']` for one field; `repack_fields(arr[['a', 'b']])` for several.
-fn project(array: &typed_memmap::DynArray, fields: &[String]) -> Result<Projection, CliError> {
+fn project(reader: &Reader<'_>, fields: &[String]) -> Result<Projection, CliError> {
+    let array = reader.array();
     match fields {
-        [] => Ok((array.dtype().clone(), None)),
+        [] => Ok((reader.dtype().clone(), None)),
         [one] => {
             let f = array.field(one)?;
             let dtype = f.dtype().clone();
