@@ -142,7 +142,22 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
             );
         }
     }
+    report_peak_rss();
     Ok(ExitCode::SUCCESS)
+}
+
+/// With `TMM_PEAK_RSS` set in the environment, prints the process's peak resident memory
+/// (Linux's `VmHWM`) on stderr: how the tests and benchmarks show that memory stays bounded,
+/// counted from `exec`, which a parent's `getrusage` is not.
+fn report_peak_rss() {
+    if std::env::var_os("TMM_PEAK_RSS").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    match status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+        Some(peak) => eprintln!("tmm: peak RSS {}", peak.trim()),
+        None => eprintln!("tmm: peak RSS unknown (no VmHWM in /proc/self/status)"),
+    }
 }
 
 /// A conversion ready to write.
