@@ -16,6 +16,7 @@ mod info;
 mod input;
 mod json;
 mod output;
+mod progress;
 mod select;
 mod show;
 mod stats;
