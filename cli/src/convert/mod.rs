@@ -24,17 +24,15 @@ mod dest;
 mod jsonl;
 mod npy;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use typed_memmap::{Dtype, Field, RecordDtype};
 
 use crate::error::CliError;
 use crate::input::{InputArgs, Layout};
-use crate::stats::Progress;
+use crate::progress::Progress;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -120,7 +118,7 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
         Format::Parquet | Format::Arrow => return Err(not_built(args.to)),
     };
     let mut dest = dest::Dest::create(&args.output, &args.input.file, args.force, args.to)?;
-    let bar = progress_bar(args.progress, array.as_bytes().len());
+    let bar = crate::progress::bar(args.progress, array.as_bytes().len() as u64);
     reader.set_bar(bar.clone());
     let written = match &job {
         Job::Npy(plan) => plan.write(&reader, &mut dest),
@@ -204,27 +202,4 @@ fn project(reader: &chunks::Reader<'_>, fields: &[String]) -> Result<Dtype, CliE
         fields: out,
         itemsize: array.itemsize(),
     }))
-}
-
-/// Files at least this large get a progress bar under `--progress auto` (on a terminal).
-const PROGRESS_MIN_BYTES: usize = 64 << 20;
-
-/// The progress bar over `len` input bytes, if `mode` and stderr call for one.
-fn progress_bar(mode: Progress, len: usize) -> Option<ProgressBar> {
-    let target = match mode {
-        Progress::Never => return None,
-        Progress::Auto if len < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() => {
-            return None
-        }
-        Progress::Auto => ProgressDrawTarget::stderr(),
-        // A target that draws whether or not stderr is a terminal.
-        Progress::Always => ProgressDrawTarget::term_like(Box::new(console::Term::stderr())),
-    };
-    let bar = ProgressBar::with_draw_target(Some(len as u64), target);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    Some(bar)
 }
