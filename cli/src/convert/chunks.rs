@@ -5,8 +5,8 @@
 //! the array's order; so an F-order array of a subarray dtype is, as in `np.memmap`, F-order
 //! over the whole shape.
 //!
-//! Data whose memory order is its logical C order (C order, or at most one axis longer than
-//! 1) is read from the file with plain sequential reads into one reused buffer, so the
+//! Data whose memory order is its logical C order (C order, or a single axis longer than
+//! one) is read from the file with plain sequential reads into one reused buffer, so the
 //! process holds one chunk whatever the file's size: reading through the map would leave
 //! every page of the file resident in the process (counted in its RSS) until the end.
 //!
