@@ -92,6 +92,16 @@ impl<'a> Reader<'a> {
     /// and its number of elements (the bytes are empty for a dtype of size 0).
     pub fn memory_chunks(
         &self,
+        f: impl FnMut(&[u8], usize) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        self.memory_chunks_of(1, f)
+    }
+
+    /// As [`memory_chunks`](Reader::memory_chunks), each chunk a whole number of `align`
+    /// elements (at least `align`, at most [`CHUNK_BYTES`] when `align` elements fit).
+    fn memory_chunks_of(
+        &self,
+        align: usize,
         mut f: impl FnMut(&[u8], usize) -> Result<(), CliError>,
     ) -> Result<(), CliError> {
         let array = self.array;
@@ -111,7 +121,7 @@ impl<'a> Reader<'a> {
         let mut file = File::open(path).map_err(io("open"))?;
         file.seek(SeekFrom::Start(array.data_offset()))
             .map_err(io("seek in"))?;
-        let per_chunk = (CHUNK_BYTES / itemsize).max(1);
+        let per_chunk = per_chunk(itemsize, align);
         let mut buf = vec![0u8; per_chunk.min(count) * itemsize];
         let mut done = 0usize;
         while done < count {
@@ -142,10 +152,20 @@ impl<'a> Reader<'a> {
     /// (the last index varies fastest), numpy's `arr.ravel()`.
     pub fn c_chunks(
         &self,
+        f: impl FnMut(&[u8], usize) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        self.c_chunks_of(1, f)
+    }
+
+    /// As [`c_chunks`](Reader::c_chunks), each chunk a whole number of `align` elements (at
+    /// least `align`): whole rows of axis 0 with `align` the elements of a row.
+    pub fn c_chunks_of(
+        &self,
+        align: usize,
         mut f: impl FnMut(&[u8], usize) -> Result<(), CliError>,
     ) -> Result<(), CliError> {
         if self.memory_is_c() {
-            return self.memory_chunks(f);
+            return self.memory_chunks_of(align, f);
         }
         // An F-order array with two or more axes longer than 1, so every axis is non-empty.
         let itemsize = self.dtype.itemsize();
@@ -159,7 +179,7 @@ impl<'a> Reader<'a> {
             step = step.saturating_mul(n);
         }
         let count = self.len();
-        let per_chunk = (CHUNK_BYTES / itemsize.max(1)).max(1);
+        let per_chunk = per_chunk(itemsize, align);
         let mut buf = Vec::with_capacity(per_chunk.min(count) * itemsize);
         let mut index = vec![0usize; shape.len()];
         let mut pos = 0usize;
@@ -195,4 +215,12 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
+}
+
+/// Elements per chunk: as many whole groups of `align` as fit in [`CHUNK_BYTES`], at least
+/// one group.
+fn per_chunk(itemsize: usize, align: usize) -> usize {
+    let align = align.max(1);
+    let groups = (CHUNK_BYTES / itemsize.max(1) / align).max(1);
+    groups.saturating_mul(align)
 }
