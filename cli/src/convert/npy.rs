@@ -95,28 +95,25 @@ fn project(reader: &Reader<'_>, fields: &[String]) -> Result<Projection, CliErro
             Ok((dtype, Some(vec![(f.offset(), len)])))
         }
         many => {
-            let mut out: Vec<Field> = Vec::with_capacity(many.len());
-            let mut segments = Vec::with_capacity(many.len());
+            // The fields at their offsets in the input's elements, then packed.
+            let Dtype::Record(selected) = super::project(reader, many)? else {
+                return Err(CliError::Usage("--fields needs a record dtype".into()));
+            };
+            let mut segments = Vec::with_capacity(selected.fields.len());
             let mut end = 0usize;
-            for name in many {
-                if out.iter().any(|f| &f.name == name) {
-                    return Err(CliError::Usage(format!(
-                        "--fields names {name:?} twice; give each field once"
-                    )));
-                }
-                let f = array.field(name)?;
-                let len = f.dtype().itemsize();
-                segments.push((f.offset(), len));
-                out.push(Field {
-                    name: name.clone(),
-                    title: None,
-                    offset: end,
-                    dtype: f.dtype().clone(),
-                });
-                end += len;
-            }
+            let fields = selected
+                .fields
+                .into_iter()
+                .map(|f| {
+                    let len = f.dtype.itemsize();
+                    segments.push((f.offset, len));
+                    let packed = Field { offset: end, ..f };
+                    end += len;
+                    packed
+                })
+                .collect();
             let dtype = Dtype::Record(RecordDtype {
-                fields: out,
+                fields,
                 itemsize: end,
             });
             Ok((dtype, Some(segments)))
