@@ -84,21 +84,24 @@ pub fn write(reader: &Reader<'_>, dtype: &Dtype, dest: &mut Dest) -> Result<(), 
                 if in_row > 0 || k > 0 {
                     line.push(',');
                 }
-                cell.clear();
-                match item
+                let Some(v) = item
                     .get(leaf.offset..)
                     .and_then(|b| Value::decode(&leaf.dtype, b))
-                {
-                    Some(v) => write_cell(&mut cell, &v),
-                    None => {
-                        return Err(CliError::Usage(format!(
-                            "an element of {} bytes is too short for its field {}",
-                            item.len(),
-                            leaf.name
-                        )))
-                    }
+                else {
+                    return Err(CliError::Usage(format!(
+                        "an element of {} bytes is too short for its field {}",
+                        item.len(),
+                        leaf.name
+                    )));
+                };
+                if matches!(v, Value::Bytes(_) | Value::Str(_)) {
+                    cell.clear();
+                    write_cell(&mut cell, &v);
+                    push_quoted(&mut line, &cell);
+                } else {
+                    // Numbers, datetimes and hex digits hold no comma, quote or line break.
+                    write_cell(&mut line, &v);
                 }
-                push_quoted(&mut line, &cell);
             }
             in_row += 1;
             if in_row == per_row {
