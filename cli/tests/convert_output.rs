@@ -153,6 +153,49 @@ fn a_killed_conversion_leaves_out_as_it_was() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
 }
 
+/// Interrupted (Ctrl-C, `kill`), a conversion removes its temporary file and ends as the
+/// signal would end it, OUT as it was.
+#[test]
+#[cfg(unix)]
+fn an_interrupted_conversion_leaves_nothing() {
+    use std::os::unix::process::ExitStatusExt;
+    let (dir, input) = input(3 << 20);
+    for signal in ["INT", "TERM"] {
+        let out = dir.path().join("out.jsonl");
+        std::fs::write(&out, "old").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tmm"))
+            .args(["convert".as_ref(), input.as_os_str(), "--to".as_ref()])
+            .args([
+                "jsonl".as_ref(),
+                "-o".as_ref(),
+                out.as_os_str(),
+                "--force".as_ref(),
+            ])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while temp_files(dir.path()).is_empty() && start.elapsed() < Duration::from_secs(60) {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "ended before it was seen"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let kill = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = child.wait().unwrap();
+        let number = if signal == "INT" { 2 } else { 15 };
+        assert_eq!(status.signal(), Some(number), "{signal}: {status}");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new(), "{signal}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    }
+}
+
 /// Peak RSS of `tmm convert` in KiB, as the tool reports it with `TMM_PEAK_RSS` set (Linux's
 /// `VmHWM` of its own process; a parent's `getrusage` would count the parent's memory too,
 /// as it stood at the fork).

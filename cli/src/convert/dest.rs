@@ -3,8 +3,9 @@
 //!
 //! An existing `OUT` is replaced only with `--force`, and never when it is the input file
 //! (by any name: a link to it or a relative path are caught by comparing the files, not the
-//! names). The rename is atomic, so `OUT` is either what it was or the whole new file; an
-//! interrupted conversion leaves at most a hidden `.OUT.*.tmm-tmp` file in the directory.
+//! names). The rename is atomic, so `OUT` is either what it was or the whole new file. A
+//! failed conversion removes its temporary file, and so does one interrupted by a signal
+//! (see [`super::interrupt`]); only a `SIGKILL` leaves a hidden `.OUT.*.tmm-tmp` file.
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -87,6 +88,7 @@ impl Dest {
                 out.display()
             ))
         })?;
+        super::interrupt::remove_on_signal(temp.path());
         Ok(Dest {
             out: BufWriter::with_capacity(BUF_BYTES, Sink::Temp(temp)),
             target: Target::File {
@@ -143,6 +145,7 @@ impl Dest {
             // Refuses, atomically, a file created at `path` since the check.
             temp.persist_noclobber(&path)
         };
+        super::interrupt::forget();
         persisted.map_err(|e| {
             if e.error.kind() == io::ErrorKind::AlreadyExists {
                 exists(&path)

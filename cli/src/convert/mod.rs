@@ -21,6 +21,7 @@
 mod chunks;
 mod csv;
 mod dest;
+mod interrupt;
 mod jsonl;
 mod npy;
 
@@ -126,6 +127,8 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
         Job::Jsonl(dtype) => jsonl::write(&reader, dtype, &mut dest),
     };
     let result = written.and_then(|()| dest.finish());
+    // The temporary file is in place or removed (the destination is consumed).
+    interrupt::forget();
     if let Some(bar) = &bar {
         bar.finish();
     }
