@@ -138,7 +138,8 @@ impl Dest {
             return Ok(());
         };
         let io_err = |e: io::Error| CliError::Io(format!("cannot write {}: {e}", path.display()));
-        temp.as_file().sync_all().map_err(io_err)?;
+        // No fsync, as numpy, pyarrow and the library's writers: the rename keeps a reader
+        // from seeing a partial file, not a power failure from losing a recent one.
         let persisted = if force {
             temp.persist(&path)
         } else {
