@@ -26,6 +26,9 @@ use crate::error::CliError;
 /// The bytes of input read at a time (rounded down to whole elements, at least one).
 pub const CHUNK_BYTES: usize = 4 << 20;
 
+/// Bytes per step of [`Reader::copy_data`]: the progress bar moves this often.
+pub const COPY_STEP: u64 = 64 << 20;
+
 /// Chunks of the elements of an array, counted on a progress bar.
 pub struct Reader<'a> {
     array: &'a DynArray,
@@ -144,6 +147,45 @@ impl<'a> Reader<'a> {
                 bar.inc(bytes.len() as u64);
             }
             done += n;
+        }
+        Ok(())
+    }
+
+    /// Copies the data bytes as they lie in the file to `out`, in the kernel where it can
+    /// (`copy_file_range` on Linux, through `std::io::copy`) and [`CHUNK_BYTES`] at a time
+    /// otherwise, [`COPY_STEP`] per progress step.
+    pub fn copy_data(&self, out: &File) -> Result<(), CliError> {
+        let array = self.array;
+        let path = array.path();
+        let io = |op: &'static str| {
+            move |source: io::Error| Error::Io {
+                op,
+                path: path.to_path_buf(),
+                source,
+            }
+        };
+        let mut file = File::open(path).map_err(io("open"))?;
+        file.seek(SeekFrom::Start(array.data_offset()))
+            .map_err(io("seek in"))?;
+        let total = array.as_bytes().len() as u64;
+        let mut done = 0u64;
+        while done < total {
+            let step = COPY_STEP.min(total - done);
+            let copied = io::copy(&mut (&file).take(step), &mut &*out).map_err(|e| {
+                CliError::Io(format!("cannot copy the data of {}: {e}", path.display()))
+            })?;
+            if copied < step {
+                return Err(CliError::Usage(format!(
+                    "{} became shorter while it was converted (byte {} of {total} of data is \
+                     missing); convert a file that is not being truncated",
+                    path.display(),
+                    done + copied
+                )));
+            }
+            if let Some(bar) = &self.bar {
+                bar.inc(copied);
+            }
+            done += copied;
         }
         Ok(())
     }

@@ -106,6 +106,18 @@ impl Dest {
         }
     }
 
+    /// The file the data goes to, with everything written so far flushed to it; `None` for
+    /// stdout.
+    pub fn file(&mut self) -> Result<Option<&std::fs::File>, CliError> {
+        if let Err(e) = self.out.flush() {
+            return Err(self.fail(e));
+        }
+        Ok(match self.out.get_ref() {
+            Sink::Temp(t) => Some(t.as_file()),
+            Sink::Stdout(_) => None,
+        })
+    }
+
     /// The error of a failed write: a closed stdout (`tmm convert ... -o - | head`) ends the
     /// program quietly with success, like other Unix tools.
     fn fail(&self, e: io::Error) -> CliError {
