@@ -32,6 +32,8 @@
 //! - **archives** (feature `npz`): an `.npz` archive or one of its members cannot serve the
 //!   request (`Error::Npz`, with an `NpzProblem` saying what is wrong).
 //! - **shards**: a set of files that cannot be one array ([`Error::Shard`]).
+//! - **Arrow** (feature `arrow`): a dtype or an Arrow type with no counterpart, or a value
+//!   that does not fit the other side ([`Error::Arrow`]).
 //!
 //! Every variant carries the path of the file (for a field looked up by type alone there is
 //! none) and the numbers involved, and its message says what to do about it.
@@ -383,6 +385,20 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong.
         problem: ShardProblem,
+    },
+
+    /// An array cannot become Arrow data, or Arrow data cannot become a numpy array (feature
+    /// `arrow`): a dtype or Arrow type with no counterpart, a value that does not fit
+    /// (a datetime out of range, a string too long for its `U<n>`, a null where numpy has
+    /// none), or an error Arrow itself returned.
+    Arrow {
+        /// The file, where there is one.
+        path: Option<PathBuf>,
+        /// What was being converted: the field (nested fields as `outer.inner`) and its dtype
+        /// or Arrow type.
+        context: String,
+        /// What is wrong, and what to do about it.
+        message: String,
     },
 }
 
@@ -799,6 +815,16 @@ impl fmt::Display for Error {
                     ),
                 }
             }
+            Error::Arrow {
+                path,
+                context,
+                message,
+            } => {
+                if let Some(path) = path {
+                    write!(f, "{}: ", path.display())?;
+                }
+                write!(f, "{context}: {message}")
+            }
         }
     }
 }
@@ -874,7 +900,7 @@ impl Error {
             | Error::Spec { path, .. } => Some(path),
             #[cfg(feature = "npz")]
             Error::Npz { path, .. } => Some(path),
-            Error::Field { path, .. } => path.as_deref(),
+            Error::Field { path, .. } | Error::Arrow { path, .. } => path.as_deref(),
         }
     }
 }

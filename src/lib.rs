@@ -63,6 +63,10 @@ pub mod arrow;
 pub mod ipc;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
+#[cfg(any(feature = "parquet", feature = "ipc"))]
+mod npy_windows;
+#[cfg(any(feature = "parquet", feature = "ipc"))]
+mod outfile;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 

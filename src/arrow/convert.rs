@@ -1,1 +1,607 @@
-//! (arrow-core)
+//! The byte-level converter: values of any dtype, wherever they lie in a byte slice, into
+//! Arrow `ArrayData`, shared with the source where the layout allows and gathered otherwise.
+
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+use arrow_buffer::alloc::Allocation;
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, ScalarBuffer};
+use arrow_data::ArrayData;
+use arrow_schema::{ArrowError, DataType};
+
+use super::schema::{
+    arrow_error, complex_fields, data_type, is_padding, join, list_type, nullable, scalar_plan,
+    Conv,
+};
+use crate::dtype::{ByteOrder, Dtype, Kind, Scalar};
+use crate::error::Result;
+
+/// What keeps the source bytes alive for buffers that share them.
+pub(crate) type Owner = Arc<dyn Allocation>;
+
+/// The bytes values are read from, and the owner of those bytes when buffers may share them
+/// (never for a writable map, whose bytes can change under an Arrow array).
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) owner: Option<&'a Owner>,
+}
+
+/// Where the values of one Arrow array start in the source bytes, in Arrow's order.
+#[derive(Clone, Debug)]
+pub(crate) enum Slots {
+    /// `len` values at `start + i * stride`.
+    Strided {
+        start: usize,
+        stride: usize,
+        len: usize,
+    },
+    /// Values at these byte offsets (Fortran order, subarrays of strided records).
+    List(Vec<usize>),
+}
+
+impl Slots {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Slots::Strided { len, .. } => *len,
+            Slots::List(v) => v.len(),
+        }
+    }
+
+    /// The byte offset of value `i` (`i < len`).
+    pub(crate) fn at(&self, i: usize) -> usize {
+        match self {
+            Slots::Strided { start, stride, .. } => start + i * stride,
+            Slots::List(v) => v[i],
+        }
+    }
+
+    /// The slots `offset` bytes further on: a field of each record.
+    pub(crate) fn shift(&self, offset: usize) -> Slots {
+        match self {
+            Slots::Strided { start, stride, len } => Slots::Strided {
+                start: start + offset,
+                stride: *stride,
+                len: *len,
+            },
+            Slots::List(v) => Slots::List(v.iter().map(|s| s + offset).collect()),
+        }
+    }
+
+    /// Each slot replaced by `count` slots `step` bytes apart: the items of a subarray.
+    pub(crate) fn expand(&self, count: usize, step: usize) -> Slots {
+        match self {
+            Slots::Strided { start, stride, len } if *stride == count * step || *len <= 1 => {
+                Slots::Strided {
+                    start: *start,
+                    stride: step,
+                    len: len * count,
+                }
+            }
+            _ => {
+                let mut out = Vec::with_capacity(self.len() * count);
+                for i in 0..self.len() {
+                    let s = self.at(i);
+                    out.extend((0..count).map(|t| s + t * step));
+                }
+                Slots::List(out)
+            }
+        }
+    }
+
+    /// The byte range of the values when they lie back to back, `width` bytes each.
+    fn contiguous(&self, width: usize) -> Option<std::ops::Range<usize>> {
+        match self {
+            Slots::Strided { start, stride, len } if *stride == width || *len <= 1 => {
+                Some(*start..start + len * width)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether every value of `width` bytes lies inside `n` bytes.
+    fn within(&self, width: usize, n: usize) -> bool {
+        let end = |s: usize| s.checked_add(width).is_some_and(|e| e <= n);
+        match self {
+            Slots::Strided { len: 0, .. } => true,
+            Slots::Strided { start, stride, len } => (len - 1)
+                .checked_mul(*stride)
+                .and_then(|d| d.checked_add(*start))
+                .is_some_and(end),
+            Slots::List(v) => v.iter().all(|&s| end(s)),
+        }
+    }
+}
+
+/// An Arrow error about the field `name` of `dtype` as the crate's error.
+pub(crate) fn from_arrow(name: &str, dtype: &Dtype, e: ArrowError) -> crate::Error {
+    arrow_error(name, dtype, format!("arrow refused the array: {e}"))
+}
+
+/// The values of `dtype` at `slots` of `src` as Arrow data of `data_type(name, dtype)`.
+pub(crate) fn convert(src: Src<'_>, name: &str, dtype: &Dtype, slots: &Slots) -> Result<ArrayData> {
+    if !slots.within(dtype.itemsize(), src.bytes.len()) {
+        return Err(arrow_error(
+            name,
+            dtype,
+            format!(
+                "the values reach past the {} bytes of the array; the dtype's fields lie \
+                 outside its records",
+                src.bytes.len()
+            ),
+        ));
+    }
+    match dtype {
+        Dtype::Scalar(s) => scalar(src, name, dtype, s, slots),
+        Dtype::Subarray(base, shape) => {
+            let count: usize = shape.iter().product();
+            let items = slots.expand(count, base.itemsize());
+            let values = convert(src, name, base, &items)?;
+            let inner = data_type(name, base)?;
+            wrap_lists(
+                name,
+                dtype,
+                values,
+                inner,
+                nullable(base),
+                shape,
+                slots.len(),
+            )
+        }
+        Dtype::Record(r) => {
+            let mut children = Vec::with_capacity(r.fields.len());
+            for f in r.fields.iter().filter(|f| !is_padding(f)) {
+                let path = join(name, &f.name);
+                children.push(convert(src, &path, &f.dtype, &slots.shift(f.offset))?);
+            }
+            ArrayData::builder(data_type(name, dtype)?)
+                .len(slots.len())
+                .child_data(children)
+                .build()
+                .map_err(|e| from_arrow(name, dtype, e))
+        }
+    }
+}
+
+/// `values` (of type `inner`) wrapped in one `FixedSizeList` per axis of `shape`, the last
+/// axis innermost; `outer_len` lists at the top.
+pub(crate) fn wrap_lists(
+    name: &str,
+    dtype: &Dtype,
+    values: ArrayData,
+    inner: DataType,
+    inner_nullable: bool,
+    shape: &[usize],
+    outer_len: usize,
+) -> Result<ArrayData> {
+    let mut data = values;
+    for axis in (0..shape.len()).rev() {
+        let t = list_type(name, dtype, inner.clone(), inner_nullable, &shape[axis..])?;
+        let len = outer_len * shape[..axis].iter().product::<usize>();
+        data = ArrayData::builder(t)
+            .len(len)
+            .child_data(vec![data])
+            .build()
+            .map_err(|e| from_arrow(name, dtype, e))?;
+    }
+    Ok(data)
+}
+
+/// Whether numbers of this order can be read as this machine's numbers.
+fn native(order: ByteOrder) -> bool {
+    order == ByteOrder::NATIVE || order == ByteOrder::NotApplicable
+}
+
+fn scalar(src: Src<'_>, name: &str, dtype: &Dtype, s: &Scalar, slots: &Slots) -> Result<ArrayData> {
+    let Some((t, conv)) = scalar_plan(s) else {
+        // `data_type` says why Arrow has no type for it.
+        return Err(data_type(name, dtype)
+            .err()
+            .unwrap_or_else(|| arrow_error(name, dtype, "Arrow has no type for this scalar")));
+    };
+    let len = slots.len();
+    let build = |builder: arrow_data::ArrayDataBuilder| {
+        builder
+            .len(len)
+            .build()
+            .map_err(|e| from_arrow(name, dtype, e))
+    };
+    match conv {
+        Conv::Number => {
+            let buffer = numbers(src, slots, s.size(), native(s.order()))?;
+            build(ArrayData::builder(t).add_buffer(buffer))
+        }
+        Conv::Bool => {
+            let bits = BooleanBuffer::collect_bool(len, |i| src.bytes[slots.at(i)] != 0);
+            build(ArrayData::builder(t).add_buffer(bits.into_inner()))
+        }
+        Conv::Binary => {
+            let buffer = match (src.owner, slots.contiguous(s.size())) {
+                (Some(owner), Some(range)) => shared(src.bytes, owner, range),
+                _ => Buffer::from_vec(gather_bytes(src.bytes, slots, s.size())),
+            };
+            build(ArrayData::builder(t).add_buffer(buffer))
+        }
+        Conv::Complex => {
+            let half = s.size() / 2;
+            let part = Scalar::new(Kind::Float, s.order(), half);
+            let part_dtype = Dtype::Scalar(part);
+            let re = scalar(src, name, &part_dtype, &part, slots)?;
+            let im = scalar(src, name, &part_dtype, &part, &slots.shift(half))?;
+            let fields = complex_fields(re.data_type().clone());
+            build(ArrayData::builder(DataType::Struct(fields)).child_data(vec![re, im]))
+        }
+        Conv::Utf8 => utf8(src, name, dtype, s, slots),
+        Conv::Ticks { .. } | Conv::Days { .. } | Conv::Months { .. } => {
+            ticks(src, name, dtype, s, slots, t, conv)
+        }
+    }
+}
+
+/// A buffer over `bytes[range]` that keeps `owner` alive instead of copying.
+fn shared(bytes: &[u8], owner: &Owner, range: std::ops::Range<usize>) -> Buffer {
+    let part = &bytes[range];
+    let ptr = NonNull::from(part).cast::<u8>();
+    // SAFETY:
+    // - `ptr` is valid for reads of `part.len()` bytes: it points into `bytes`, a slice
+    //   (`part` is in bounds, checked by the indexing above);
+    // - the bytes stay valid and unchanged for as long as the buffer lives: `bytes` is
+    //   borrowed from the data `owner` holds (the caller passes the owner of `bytes`: a
+    //   read-only map, or memory no one can write while it is shared), and the buffer keeps
+    //   an `Arc` of that owner, so the memory is neither unmapped, freed nor written while
+    //   any clone of the buffer exists.
+    unsafe { Buffer::from_custom_allocation(ptr, part.len(), Arc::clone(owner)) }
+}
+
+/// The numbers of `width` bytes at `slots`, shared when they lie back to back, aligned, in
+/// this machine's order and the source may be shared; gathered (and byte swapped) otherwise.
+pub(crate) fn numbers(src: Src<'_>, slots: &Slots, width: usize, native: bool) -> Result<Buffer> {
+    if let (Some(owner), Some(range), true) = (src.owner, slots.contiguous(width), native) {
+        let start = src.bytes.as_ptr().wrapping_add(range.start);
+        if (start as usize).is_multiple_of(width) && !range.is_empty() {
+            return Ok(shared(src.bytes, owner, range));
+        }
+    }
+    Ok(match width {
+        1 => Buffer::from_vec(gather::<u8>(src.bytes, slots, native)),
+        2 => Buffer::from_vec(gather::<u16>(src.bytes, slots, native)),
+        4 => Buffer::from_vec(gather::<u32>(src.bytes, slots, native)),
+        _ => Buffer::from_vec(gather::<u64>(src.bytes, slots, native)),
+    })
+}
+
+/// The unsigned integers used to move numbers of each width.
+pub(crate) trait Word: arrow_buffer::ArrowNativeType + Copy {
+    /// The value with its bytes reversed.
+    fn swap(self) -> Self;
+}
+
+macro_rules! words {
+    ($($t:ty),*) => {$(
+        impl Word for $t {
+            #[inline]
+            fn swap(self) -> Self {
+                self.swap_bytes()
+            }
+        }
+    )*};
+}
+words!(u8, u16, u32, u64);
+
+/// The `W`s at `slots` of `bytes` (each checked to lie inside by `Slots::within`), byte
+/// swapped unless `native`.
+pub(crate) fn gather<W: Word>(bytes: &[u8], slots: &Slots, native: bool) -> Vec<W> {
+    let width = size_of::<W>();
+    let mut out: Vec<W> = match slots {
+        Slots::Strided { start, stride, len } if slots.within(width, bytes.len()) => {
+            strided::<W>(bytes, *start, *stride, *len)
+        }
+        _ => (0..slots.len())
+            .map(|i| {
+                let s = slots.at(i);
+                read::<W>(&bytes[s..s + width])
+            })
+            .collect(),
+    };
+    if !native {
+        out.iter_mut().for_each(|w| *w = w.swap());
+    }
+    out
+}
+
+/// One `W` from the first `size_of::<W>()` bytes of `b`.
+#[inline]
+fn read<W: Word>(b: &[u8]) -> W {
+    assert!(b.len() >= size_of::<W>());
+    // SAFETY:
+    // - `b` holds at least `size_of::<W>()` bytes (asserted), so the read stays inside it;
+    // - `read_unaligned` needs no alignment;
+    // - `W` is an unsigned integer, valid for every bit pattern.
+    unsafe { b.as_ptr().cast::<W>().read_unaligned() }
+}
+
+/// `len` values of `W` at `start + i * stride` of `bytes`, which the caller checked all lie
+/// inside `bytes` (`Slots::within`): one loop with no bounds check per value.
+fn strided<W: Word>(bytes: &[u8], start: usize, stride: usize, len: usize) -> Vec<W> {
+    let width = size_of::<W>();
+    if len == 0 {
+        return Vec::new();
+    }
+    // Checked again here (not trusted from the caller) because the loop below relies on it.
+    let last = (len - 1)
+        .checked_mul(stride)
+        .and_then(|d| d.checked_add(start))
+        .and_then(|s| s.checked_add(width));
+    assert!(last.is_some_and(|end| end <= bytes.len()));
+    let base = bytes.as_ptr().wrapping_add(start);
+    let mut out = Vec::<W>::with_capacity(len);
+    if stride == width {
+        // SAFETY:
+        // - the source `base .. base + len * width` lies inside `bytes` (asserted above,
+        //   `stride == width`) and is valid for reads;
+        // - the destination is the spare capacity of `out`, at least `len` `W`s, valid for
+        //   writes; a fresh allocation cannot overlap `bytes`;
+        // - a byte copy needs no alignment of the source for the `u8` pointer type used.
+        unsafe { std::ptr::copy_nonoverlapping(base, out.as_mut_ptr().cast::<u8>(), len * width) };
+    } else {
+        let dst = out.spare_capacity_mut();
+        for (i, slot) in dst[..len].iter_mut().enumerate() {
+            let p = base.wrapping_add(i * stride).cast::<W>();
+            // SAFETY: `start + i * stride + width <= bytes.len()` for every `i < len`
+            // (asserted above for the last `i`, and `stride` is not negative), so `p` points
+            // inside `bytes` with `width` bytes after it; `read_unaligned` needs no alignment;
+            // every bit pattern is a valid `W`.
+            let v = unsafe { p.read_unaligned() };
+            slot.write(v);
+        }
+    }
+    // SAFETY: the first `len` elements were initialised just above, by the copy or by the
+    // loop over `dst[..len]`, and `len <= capacity`.
+    unsafe { out.set_len(len) };
+    out
+}
+
+/// The `width` bytes at each of `slots`, back to back.
+fn gather_bytes(bytes: &[u8], slots: &Slots, width: usize) -> Vec<u8> {
+    if let Some(range) = slots.contiguous(width) {
+        return bytes[range].to_vec();
+    }
+    let mut out = Vec::with_capacity(slots.len() * width);
+    for i in 0..slots.len() {
+        let s = slots.at(i);
+        out.extend_from_slice(&bytes[s..s + width]);
+    }
+    out
+}
+
+/// UCS-4 text decoded to UTF-8, trailing NULs trimmed.
+fn utf8(src: Src<'_>, name: &str, dtype: &Dtype, s: &Scalar, slots: &Slots) -> Result<ArrayData> {
+    let chars = s.size() / 4;
+    let big = s.order() == ByteOrder::Big;
+    let mut offsets: Vec<i32> = Vec::with_capacity(slots.len() + 1);
+    let mut values: Vec<u8> = Vec::new();
+    offsets.push(0);
+    for i in 0..slots.len() {
+        let at = slots.at(i);
+        let item = &src.bytes[at..at + chars * 4];
+        let code = |k: usize| {
+            let b: [u8; 4] = [
+                item[4 * k],
+                item[4 * k + 1],
+                item[4 * k + 2],
+                item[4 * k + 3],
+            ];
+            if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        };
+        let used = (0..chars)
+            .rev()
+            .find(|&k| code(k) != 0)
+            .map_or(0, |k| k + 1);
+        for k in 0..used {
+            let c = char::from_u32(code(k)).ok_or_else(|| {
+                arrow_error(
+                    name,
+                    dtype,
+                    format!(
+                        "element {i} holds {:#x}, which is not a Unicode scalar value, so it \
+                         has no UTF-8 form; read the field as bytes (`V{}`) instead",
+                        code(k),
+                        s.size()
+                    ),
+                )
+            })?;
+            let mut buf = [0u8; 4];
+            values.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+        let end = i32::try_from(values.len()).map_err(|_| {
+            arrow_error(
+                name,
+                dtype,
+                "more than 2 GiB of text in one batch, past Arrow's `Utf8` offsets; use a \
+                 smaller `rows_per_batch`",
+            )
+        })?;
+        offsets.push(end);
+    }
+    ArrayData::builder(DataType::Utf8)
+        .len(slots.len())
+        .add_buffer(Buffer::from_vec(offsets))
+        .add_buffer(Buffer::from_vec(values))
+        .build()
+        .map_err(|e| from_arrow(name, dtype, e))
+}
+
+/// numpy's NaT, "not a time".
+const NAT: i64 = i64::MIN;
+
+/// Datetimes and timedeltas: tick counts rescaled to the Arrow unit, NaT as null.
+fn ticks(
+    src: Src<'_>,
+    name: &str,
+    dtype: &Dtype,
+    s: &Scalar,
+    slots: &Slots,
+    t: DataType,
+    conv: Conv,
+) -> Result<ArrayData> {
+    let len = slots.len();
+    let is_native = native(s.order());
+    let (buffer, nulls) = match conv {
+        Conv::Ticks { scale: 1 } => {
+            // The values as they are, shared where possible: only the validity is computed.
+            let buffer = numbers(src, slots, 8, is_native)?;
+            let values = ScalarBuffer::<i64>::new(buffer.clone(), 0, len);
+            (buffer, nat_nulls(&values))
+        }
+        _ => {
+            let raw: Vec<i64> = gather::<u64>(src.bytes, slots, is_native)
+                .into_iter()
+                .map(|v| v as i64)
+                .collect();
+            let nulls = nat_nulls(&raw);
+            let out_of_range = |i: usize, what: &str| {
+                arrow_error(
+                    name,
+                    dtype,
+                    format!(
+                        "element {i} ({} ticks) is out of the range of {what}; read the field \
+                         as `i8` ticks instead",
+                        raw[i]
+                    ),
+                )
+            };
+            let buffer = match conv {
+                Conv::Days { scale } => {
+                    let mut out: Vec<i32> = Vec::with_capacity(len);
+                    for (i, &v) in raw.iter().enumerate() {
+                        let day = v.checked_mul(scale).and_then(|d| i32::try_from(d).ok());
+                        out.push(nat_or(v, day).ok_or_else(|| out_of_range(i, "`Date32`"))?);
+                    }
+                    Buffer::from_vec(out)
+                }
+                Conv::Months { months } => {
+                    let mut out: Vec<i32> = Vec::with_capacity(len);
+                    for (i, &v) in raw.iter().enumerate() {
+                        let day = v.checked_mul(months).and_then(days_of_month);
+                        out.push(nat_or(v, day).ok_or_else(|| out_of_range(i, "`Date32`"))?);
+                    }
+                    Buffer::from_vec(out)
+                }
+                // `Conv::Ticks` with a scale other than 1 (the other conversions never
+                // reach `ticks`).
+                _ => {
+                    let scale = match conv {
+                        Conv::Ticks { scale } => scale,
+                        _ => 1,
+                    };
+                    let mut out: Vec<i64> = Vec::with_capacity(len);
+                    for (i, &v) in raw.iter().enumerate() {
+                        let tick = nat_or(v, v.checked_mul(scale));
+                        out.push(tick.ok_or_else(|| out_of_range(i, "64-bit Arrow ticks"))?);
+                    }
+                    Buffer::from_vec(out)
+                }
+            };
+            (buffer, nulls)
+        }
+    };
+    ArrayData::builder(t)
+        .len(len)
+        .add_buffer(buffer)
+        .nulls(nulls)
+        .build()
+        .map_err(|e| from_arrow(name, dtype, e))
+}
+
+/// The converted value, or 0 (hidden by the validity bitmap) for NaT.
+fn nat_or<T: Default>(raw: i64, converted: Option<T>) -> Option<T> {
+    if raw == NAT {
+        Some(T::default())
+    } else {
+        converted
+    }
+}
+
+/// A validity bitmap with NaT as null, or `None` when there is no NaT.
+fn nat_nulls(values: &[i64]) -> Option<NullBuffer> {
+    values.contains(&NAT).then(|| {
+        NullBuffer::new(BooleanBuffer::collect_bool(values.len(), |i| {
+            values[i] != NAT
+        }))
+    })
+}
+
+/// The day (since 1970-01-01) of the first day of month `m` (months since 1970-01), if it
+/// fits in an `i32`.
+pub(crate) fn days_of_month(m: i64) -> Option<i32> {
+    // Past about 5.8 million years the day count leaves `i32`; refusing early keeps the
+    // arithmetic below far from `i64` overflow.
+    if m.unsigned_abs() > 12 * 6_000_000 {
+        return None;
+    }
+    let year = 1970 + m.div_euclid(12);
+    let month = m.rem_euclid(12) + 1;
+    i32::try_from(days_from_civil(year, month, 1)).ok()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (`month` 1..=12), for years far
+/// inside `i64`. Counts in 400-year eras starting on March 1st, so that the leap day ends a
+/// year.
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_days_match_known_dates() {
+        // (year, month, day) -> days since 1970-01-01, from Python's `datetime.date`.
+        let table = [
+            ((1970, 1, 1), 0),
+            ((2000, 3, 1), 11_017),
+            ((1969, 12, 1), -31),
+            ((2024, 2, 29), 19_782),
+            ((1600, 1, 1), -135_140),
+        ];
+        for ((y, m, d), want) in table {
+            assert_eq!(days_from_civil(y, m, d), want, "{y}-{m}-{d}");
+        }
+        assert_eq!(days_of_month(0), Some(0));
+        assert_eq!(days_of_month(-1), Some(-31));
+        assert_eq!(days_of_month(i64::MAX), None);
+    }
+
+    #[test]
+    fn slots_expand_and_bounds() {
+        let s = Slots::Strided {
+            start: 4,
+            stride: 16,
+            len: 2,
+        };
+        assert!(s.within(8, 28));
+        assert!(!s.within(8, 27));
+        let items = s.expand(2, 4);
+        assert_eq!(
+            (0..items.len()).map(|i| items.at(i)).collect::<Vec<_>>(),
+            [4, 8, 20, 24]
+        );
+        let packed = Slots::Strided {
+            start: 0,
+            stride: 8,
+            len: 3,
+        };
+        assert_eq!(packed.expand(2, 4).contiguous(4), Some(0..24));
+    }
+}

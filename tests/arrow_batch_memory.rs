@@ -1,0 +1,146 @@
+//! The batched reader converts a file many times larger than one batch with peak heap
+//! memory bounded by a small multiple of the batch, whatever the file size: a counting
+//! global allocator measures the peak while every batch of a 16 MiB and a 64 MiB file of
+//! 32-byte records is gathered (the copying path; the zero-copy path allocates no buffers).
+#![cfg(feature = "arrow")]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Float64Type;
+use typed_memmap::arrow::BatchReader;
+use typed_memmap::npy::{parse_descr, write_header};
+use typed_memmap::DynArray;
+
+/// `System`, counting the bytes currently allocated and the peak.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = CURRENT.fetch_add(by, Ordering::SeqCst) + by;
+    PEAK.fetch_max(now, Ordering::SeqCst);
+}
+
+// SAFETY: every method forwards to `System` with the same arguments and returns its result
+// unchanged; the counters are only bookkeeping and never affect the memory handed out.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as in `alloc`.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` (through this allocator) with `layout`.
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which `System` shares.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::SeqCst);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// 32-byte records: four 8-byte fields.
+const DESCR: &str = "[('t', '<i8'), ('price', '<f8'), ('qty', '<u8'), ('flag', '<f8')]";
+const RECORD: usize = 32;
+const ROWS_PER_BATCH: usize = 8192;
+
+/// Writes a `.npy` file of `rows` records, a chunk at a time, record `i` holding
+/// `price = i`.
+fn write_records(path: &Path, rows: usize) {
+    let dtype = parse_descr(DESCR).unwrap();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    file.write_all(&write_header(&dtype, &[rows], false).unwrap())
+        .unwrap();
+    let mut chunk = Vec::with_capacity(4096 * RECORD);
+    for start in (0..rows).step_by(4096) {
+        chunk.clear();
+        for i in start..(start + 4096).min(rows) {
+            chunk.extend_from_slice(&(i as i64).to_le_bytes());
+            chunk.extend_from_slice(&(i as f64).to_le_bytes());
+            chunk.extend_from_slice(&(i as u64 * 3).to_le_bytes());
+            chunk.extend_from_slice(&0.5f64.to_le_bytes());
+        }
+        file.write_all(&chunk).unwrap();
+    }
+    file.flush().unwrap();
+}
+
+/// Converts every batch of the file, checking the prices, and returns the peak of the heap
+/// bytes allocated on top of what was allocated before.
+fn peak_of_conversion(path: &Path, rows: usize) -> usize {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    // SAFETY: the test's files are private to it; nobody writes or truncates them.
+    let array = unsafe { DynArray::open(path) }.unwrap();
+    let reader = BatchReader::new(array, ROWS_PER_BATCH).unwrap();
+    let mut seen = 0usize;
+    for batch in reader {
+        let batch = batch.unwrap();
+        let price = batch.column(1).as_primitive::<Float64Type>();
+        assert_eq!(price.value(0), seen as f64);
+        assert_eq!(
+            price.value(price.len() - 1),
+            (seen + price.len() - 1) as f64
+        );
+        seen += batch.num_rows();
+    }
+    assert_eq!(seen, rows);
+    PEAK.load(Ordering::SeqCst) - base
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn peak_memory_is_bounded_by_the_batch_not_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // One batch gathers 4 columns of 8 bytes per row: 256 KiB.
+    let batch_bytes = ROWS_PER_BATCH * RECORD;
+    let mut peaks = Vec::new();
+    for (name, mib) in [("small.npy", 16usize), ("large.npy", 64)] {
+        let rows = (mib << 20) / RECORD;
+        let path = dir.path().join(name);
+        write_records(&path, rows);
+        let peak = peak_of_conversion(&path, rows);
+        eprintln!("{name}: {mib} MiB file, batches of {batch_bytes} bytes, peak {peak} bytes");
+        assert!(
+            peak <= 2 * batch_bytes,
+            "{name}: peak {peak} bytes for batches of {batch_bytes} bytes ({mib} MiB file)"
+        );
+        peaks.push(peak);
+    }
+    // Four times the file, the same peak (within a few small allocations).
+    assert!(
+        peaks[1] <= peaks[0] + 16 * 1024,
+        "peak grew with the file: {peaks:?}"
+    );
+}
