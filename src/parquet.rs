@@ -357,7 +357,7 @@ fn write_impl(
             coerced.clone().unwrap_or(schema),
             Some(options.properties()),
         )
-            .map_err(parquet_err)?;
+        .map_err(parquet_err)?;
         let (mut rows, mut batches) = (0u64, 0u64);
         for batch in reader {
             let mut batch = batch.map_err(|e| from_arrow(out, FORMAT, e))?;
@@ -459,7 +459,11 @@ fn coerce_array(array: &ArrayRef, field: &Field) -> Result<ArrayRef, ArrowError>
                 .zip(fields.iter())
                 .map(|(c, f)| coerce_array(c, f))
                 .collect::<Result<Vec<_>, _>>()?;
-            Arc::new(StructArray::try_new(fields.clone(), children, s.nulls().cloned())?)
+            Arc::new(StructArray::try_new(
+                fields.clone(),
+                children,
+                s.nulls().cloned(),
+            )?)
         }
         (DataType::FixedSizeList(_, _), DataType::FixedSizeList(f, n)) => {
             let l = array.as_fixed_size_list();

@@ -95,20 +95,6 @@ fn unusable_outputs_exit_2() {
     }
 }
 
-/// Parquet and Arrow IPC need the library's writers; until this build has them, the tool
-/// says so in one line instead of writing something else.
-#[test]
-fn formats_not_built_say_so() {
-    let (dir, input) = input(10);
-    for to in ["parquet", "arrow"] {
-        let out = dir.path().join(format!("out.{to}"));
-        let run = tmm(&[&"convert", &input, &"--to", &to, &"-o", &out]);
-        let err = one_error_line(&run, to);
-        assert!(err.contains("not available in this build"), "{err}");
-        assert!(!out.exists());
-    }
-}
-
 /// A conversion killed while it writes leaves OUT as it was: the data goes to a temporary
 /// file that only a complete conversion renames.
 #[test]
@@ -247,6 +233,25 @@ fn memory_is_bounded() {
     }
     let written = std::fs::metadata(dir.path().join("big.npy")).unwrap().len();
     assert_eq!(written, std::fs::metadata(&big).unwrap().len());
+}
+
+/// Parquet and Arrow IPC hold a few batches (and Parquet a row group of 1 Mi rows) whatever
+/// the input's length: four times the input, not four times the memory.
+#[test]
+#[cfg(target_os = "linux")]
+fn table_memory_is_flat() {
+    let (dir, small) = input(2 << 20); // 16 MiB, 2 row groups
+    let (_big_dir, big) = input(8 << 20); // 64 MiB, 8 row groups
+    for to in ["parquet", "arrow"] {
+        let out = dir.path().join(format!("out.{to}"));
+        let a = peak_rss_kib(&small, to, &out);
+        let b = peak_rss_kib(&big, to, &out);
+        // Holding the 48 MiB more of input, or of output, would show.
+        assert!(
+            b < a + 12 * 1024,
+            "{to}: peak RSS {b} KiB for 64 MiB against {a} KiB for 16 MiB"
+        );
+    }
 }
 
 #[test]

@@ -56,10 +56,7 @@ impl Dest {
     pub fn create(out: &Path, input: &Path, force: bool, format: Format) -> Result<Dest, CliError> {
         if out == Path::new("-") {
             if !matches!(format, Format::Csv | Format::Jsonl) {
-                return Err(CliError::Usage(format!(
-                    "-o - (stdout) is for --to csv and jsonl; give --to {} a file name",
-                    format.name()
-                )));
+                return Err(to_stdout(format));
             }
             return Ok(Dest {
                 out: BufWriter::with_capacity(BUF_BYTES, Sink::Stdout(io::stdout())),
@@ -174,6 +171,21 @@ fn exists(path: &Path) -> CliError {
     CliError::Usage(format!(
         "{} exists; give --force to replace it",
         path.display()
+    ))
+}
+
+/// The checks of [`Dest::create`] for a format whose writer makes the file itself.
+pub fn check_file(out: &Path, input: &Path, force: bool, format: Format) -> Result<(), CliError> {
+    if out == Path::new("-") {
+        return Err(to_stdout(format));
+    }
+    check_target(out, input, force)
+}
+
+fn to_stdout(format: Format) -> CliError {
+    CliError::Usage(format!(
+        "-o - (stdout) is for --to csv and jsonl; give --to {} a file name",
+        format.name()
     ))
 }
 

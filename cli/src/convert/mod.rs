@@ -13,6 +13,8 @@
 //!   "('<f4', (3,))"`) is folded into the shape, as numpy does.
 //! - `csv`, `jsonl`: one row or line per item of axis 0 (per element of a 1-D array, per
 //!   record of a log); see [`csv`] and [`jsonl`] for the text of each dtype.
+//! - `parquet`, `arrow`: the library's Arrow record batches (one column per field, the other
+//!   axes of an n-d array as fixed-size lists), see [`table`].
 //!
 //! `--fields a,b` keeps those fields: the CSV columns and JSON keys of the fields named, and
 //! for `npy` the array `arr['a']` for one field or, for several, a record of just them with
@@ -24,6 +26,7 @@ mod dest;
 mod interrupt;
 mod jsonl;
 mod npy;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +45,8 @@ Examples:
   tmm convert ticks.bin --dtype \"[('t', '<i8'), ('px', '<f8')]\" --to npy -o ticks.npy
   tmm convert app.log --dtype '<u8' --header-len 64 --to npy -o app.npy --force
   tmm convert ticks.npy --fields t,px --to csv -o prices.csv --progress always
+  tmm convert ticks.npy --to parquet -o ticks.parquet --compression none
+  tmm convert ticks.npy --to arrow -o ticks.arrow                for pyarrow, Polars, DuckDB
 
 CSV: a header row of field names (nested fields `pos.x`, subarray elements `f[0]`, other
 axes of an n-d array `value[1]` or `[1].x`), one row per item of axis 0; floats in their
@@ -49,6 +54,8 @@ shortest exact form, `nan`, `inf`, `-inf`; booleans True/False; datetimes as num
 text, NaT as `NaT`; byte strings one character per byte (latin-1).
 JSON lines: one value per item of axis 0 (an object for a record), as `tmm follow --json`;
 NaN and infinities as the strings \"nan\", \"inf\", \"-inf\".
+Parquet (Snappy unless --compression none) and Arrow IPC: one column per field, as the
+library's `typed_memmap::arrow` makes them; NaT is null.
 
 OUT is written beside itself under a temporary name and renamed when complete; an existing
 OUT is replaced only with --force, and never when it is the input.";
@@ -74,6 +81,18 @@ pub struct ConvertArgs {
     /// When to draw a progress bar on stderr.
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
+    /// The codec of a Parquet file's columns (default snappy, as pyarrow).
+    #[arg(long, value_enum)]
+    pub compression: Option<Compression>,
+}
+
+/// A Parquet codec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Compression {
+    /// Uncompressed pages.
+    None,
+    /// Snappy, pyarrow's default.
+    Snappy,
 }
 
 /// An output format.
@@ -105,30 +124,50 @@ impl Format {
 
 /// Runs `tmm convert`.
 pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
-    if matches!(args.to, Format::Parquet | Format::Arrow) {
-        return Err(not_built(args.to));
-    }
     let opened = crate::input::open_input(&args.input)?;
     let array = &opened.array;
     let mut reader = chunks::Reader::new(array);
     // Every check of the input and the fields comes before the output is touched.
     let job = match args.to {
-        Format::Npy => Job::Npy(npy::Plan::new(&reader, &args.fields)?),
-        Format::Csv => Job::Csv(project(&reader, &args.fields)?),
-        Format::Jsonl => Job::Jsonl(project(&reader, &args.fields)?),
-        Format::Parquet | Format::Arrow => return Err(not_built(args.to)),
+        Format::Npy => Job::Stream(Stream::Npy(npy::Plan::new(&reader, &args.fields)?)),
+        Format::Csv => Job::Stream(Stream::Csv(project(&reader, &args.fields)?)),
+        Format::Jsonl => Job::Stream(Stream::Jsonl(project(&reader, &args.fields)?)),
+        Format::Parquet | Format::Arrow => {
+            let dtype = project(&reader, &args.fields)?;
+            let schema = table::schema(&dtype, reader.shape().get(1..).unwrap_or(&[]))?;
+            Job::Table(args.to, dtype, schema)
+        }
     };
-    let mut dest = dest::Dest::create(&args.output, &args.input.file, args.force, args.to)?;
-    let bar = crate::progress::bar(args.progress, array.as_bytes().len() as u64);
-    reader.set_bar(bar.clone());
-    let written = match &job {
-        Job::Npy(plan) => plan.write(&reader, &mut dest),
-        Job::Csv(dtype) => csv::write(&reader, dtype, &mut dest),
-        Job::Jsonl(dtype) => jsonl::write(&reader, dtype, &mut dest),
+    if args.compression.is_some() && args.to != Format::Parquet {
+        return Err(CliError::Usage(
+            "--compression applies to --to parquet only".into(),
+        ));
+    }
+    let bar = || crate::progress::bar(args.progress, array.as_bytes().len() as u64);
+    let (result, bar) = match job {
+        Job::Table(format, dtype, schema) => {
+            dest::check_file(&args.output, &args.input.file, args.force, format)?;
+            let bar = bar();
+            reader.set_bar(bar.clone());
+            let compression = args.compression.unwrap_or(Compression::Snappy);
+            let written = table::write(&reader, &dtype, schema, format, compression, &args.output);
+            (written, bar)
+        }
+        Job::Stream(stream) => {
+            let mut dest = dest::Dest::create(&args.output, &args.input.file, args.force, args.to)?;
+            let bar = bar();
+            reader.set_bar(bar.clone());
+            let written = match &stream {
+                Stream::Npy(plan) => plan.write(&reader, &mut dest),
+                Stream::Csv(dtype) => csv::write(&reader, dtype, &mut dest),
+                Stream::Jsonl(dtype) => jsonl::write(&reader, dtype, &mut dest),
+            };
+            let result = written.and_then(|()| dest.finish());
+            // The temporary file is in place or removed (the destination is consumed).
+            interrupt::forget();
+            (result, bar)
+        }
     };
-    let result = written.and_then(|()| dest.finish());
-    // The temporary file is in place or removed (the destination is consumed).
-    interrupt::forget();
     if let Some(bar) = &bar {
         bar.finish();
     }
@@ -163,20 +202,20 @@ fn report_peak_rss() {
 
 /// A conversion ready to write.
 enum Job {
+    /// A format this tool writes through [`dest::Dest`].
+    Stream(Stream),
+    /// Parquet or Arrow IPC of elements of this dtype, with their Arrow schema: the
+    /// library's writers make the file.
+    Table(Format, Dtype, arrow_schema::SchemaRef),
+}
+
+/// The formats written through [`dest::Dest`].
+enum Stream {
     Npy(npy::Plan),
     /// CSV of elements of this dtype.
     Csv(Dtype),
     /// JSON lines of elements of this dtype.
     Jsonl(Dtype),
-}
-
-/// The error of a format this build cannot write.
-fn not_built(format: Format) -> CliError {
-    CliError::Usage(format!(
-        "--to {} is not available in this build of tmm (it needs the library's Parquet and \
-         Arrow IPC writers); use --to npy, csv or jsonl",
-        format.name()
-    ))
 }
 
 /// The element dtype of the CSV and JSON output: the array's dtype, or a record of the
