@@ -8,6 +8,9 @@ On a .npy file of 32-byte tick records (default 256 MiB), paired in one run:
    `pa.Table` made from the memmap's columns (pyarrow quotes no numbers either).
 3. `tmm convert --to jsonl` against `tmm convert --to csv` (no Python tool writes JSON lines
    at a comparable speed; this shows the cost of JSON over CSV).
+4. `tmm convert --to parquet` (Snappy) against pyarrow: the memmap's columns as a `pa.Table`,
+   `pq.write_table(compression='snappy')`.
+5. `tmm convert --to arrow` against pyarrow: the same table through `pa.ipc.new_file`.
 
 Each pair runs A B A B ... after one warm-up each, so both see the same machine and a warm
 page cache; the ratio of times is taken pair by pair and its median printed with the load
@@ -53,6 +56,20 @@ PYARROW_CSV = "import sys, numpy as np, pyarrow as pa, pyarrow.csv as pc\n" + PE
 a = np.load(sys.argv[1], mmap_mode='r')
 t = pa.table({n: a[n] for n in a.dtype.names})
 pc.write_csv(t, sys.argv[2])
+peak()
+"""
+
+PYARROW_PARQUET = "import sys, numpy as np, pyarrow as pa, pyarrow.parquet as pq\n" + PEAK + """
+a = np.load(sys.argv[1], mmap_mode='r')
+pq.write_table(pa.table({n: a[n] for n in a.dtype.names}), sys.argv[2], compression='snappy')
+peak()
+"""
+
+PYARROW_IPC = "import sys, numpy as np, pyarrow as pa\n" + PEAK + """
+a = np.load(sys.argv[1], mmap_mode='r')
+t = pa.table({n: a[n] for n in a.dtype.names})
+with pa.OSFile(sys.argv[2], 'wb') as sink, pa.ipc.new_file(sink, t.schema) as w:
+    w.write_table(t)
 peak()
 """
 
@@ -136,7 +153,9 @@ def main():
     data = args.dir or tempfile.mkdtemp(prefix="tmm-bench-")
     os.makedirs(data, exist_ok=True)
     src = os.path.join(data, f"ticks-{nbytes}.npy")
-    outs = [os.path.join(data, n) for n in ("a.npy", "b.npy", "a.csv", "b.csv", "a.jsonl")]
+    names = ("a.npy", "b.npy", "a.csv", "b.csv", "a.jsonl", "a.parquet", "b.parquet",
+             "a.arrow", "b.arrow")
+    outs = [os.path.join(data, n) for n in names]
     try:
         if not os.path.exists(src):
             write_ticks(src, nbytes)
@@ -150,6 +169,12 @@ def main():
              [sys.executable, "-c", PYARROW_CSV, src, outs[3]], args.runs)
         pair("tmm convert --to jsonl (A) vs tmm convert --to csv (B)",
              conv + ["jsonl", "-o", outs[4]], conv + ["csv", "-o", outs[2]], args.runs)
+        pair("tmm convert --to parquet (A) vs pyarrow pq.write_table snappy (B)",
+             conv + ["parquet", "-o", outs[5]],
+             [sys.executable, "-c", PYARROW_PARQUET, src, outs[6]], args.runs)
+        pair("tmm convert --to arrow (A) vs pyarrow pa.ipc.new_file (B)",
+             conv + ["arrow", "-o", outs[7]],
+             [sys.executable, "-c", PYARROW_IPC, src, outs[8]], args.runs)
     finally:
         if not args.keep:
             for f in [src] + outs:
