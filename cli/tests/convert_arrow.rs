@@ -164,6 +164,13 @@ fn n_d_arrays_raw_files_and_logs() {
         "np.memmap(p, dtype='<i8', offset=16, shape=(9,), mode='r')",
     );
     check(
+        "0-d record",
+        "np.save(p, np.array((1, 2.5), [('a', '<i4'), ('b', '>f8')]))",
+        &[],
+        "np.load(p)",
+    );
+    check("0-d float", "np.save(p, np.array(-0.5))", &[], "np.load(p)");
+    check(
         "empty",
         "np.save(p, np.zeros(0, [('a', '<i4'), ('b', '<f8')]))",
         &[],

@@ -134,7 +134,7 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
         Format::Jsonl => Job::Stream(Stream::Jsonl(project(&reader, &args.fields)?)),
         Format::Parquet | Format::Arrow => {
             let dtype = project(&reader, &args.fields)?;
-            let schema = table::schema(&dtype, reader.shape().get(1..).unwrap_or(&[]))?;
+            let schema = table::schema(&dtype, reader.shape())?;
             Job::Table(args.to, dtype, schema)
         }
     };

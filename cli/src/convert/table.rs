@@ -47,13 +47,21 @@ impl RecordBatchReader for Received {
     }
 }
 
-/// The Arrow schema of the elements of `dtype` in rows of `inner` elements, as the library's
-/// batch reader makes it (so the schema and the batches agree).
-pub fn schema(dtype: &Dtype, inner: &[usize]) -> Result<SchemaRef, CliError> {
-    let mut shape = vec![0];
-    shape.extend_from_slice(inner);
-    let empty = DynArray::from_bytes(dtype.clone(), shape, Order::C, &[])
-        .ok_or_else(|| CliError::Usage("an empty array holds bytes".into()))?;
+/// The Arrow schema of an array of `dtype` and `shape`, as the library's batch reader makes
+/// it from an empty array of the same rank (so that the schema and the batches agree).
+pub fn schema(dtype: &Dtype, shape: &[usize]) -> Result<SchemaRef, CliError> {
+    let (shape, bytes) = match shape.split_first() {
+        Some((_, inner)) => {
+            let mut empty = vec![0];
+            empty.extend_from_slice(inner);
+            (empty, Vec::new())
+        }
+        // A 0-d array has one element: a zeroed one stands in for it.
+        None => (Vec::new(), vec![0u8; dtype.itemsize()]),
+    };
+    let empty = DynArray::from_bytes(dtype.clone(), shape, Order::C, &bytes).ok_or_else(|| {
+        CliError::Usage("the schema's stand-in array does not fill its shape".into())
+    })?;
     Ok(BatchReader::new(empty, 1)?.schema())
 }
 
