@@ -21,7 +21,8 @@
 //! let out = dir.path().join("ids.arrow");
 //!
 //! let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
-//! let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(vec![7, 8]))])?;
+//! let ids = Arc::new(Int64Array::from(vec![7, 8]));
+//! let batch = RecordBatch::try_new(schema.clone(), vec![ids])?;
 //! let batches = RecordBatchIterator::new([Ok(batch.clone()), Ok(batch)], schema);
 //! let summary = write_batches(batches, &out, &IpcOptions::default())?;
 //! assert_eq!((summary.rows, summary.batches), (4, 2));

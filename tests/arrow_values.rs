@@ -306,3 +306,125 @@ fn schema_names_the_field_arrow_cannot_hold() {
         "{err}"
     );
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, typed_memmap::Record)]
+#[repr(C)]
+struct Tick {
+    ts: typed_memmap::Datetime64<typed_memmap::units::Nanos>,
+    price: f64,
+    qty: u32,
+    side: u8,
+    _pad: [u8; 3],
+    xy: [f32; 2],
+}
+
+/// The typed types convert through their dtype: a map, a writable map, an array, a log and
+/// a column give the values of their slices.
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn typed_maps_arrays_logs_and_columns() {
+    use arrow_array::types::{Float32Type, Float64Type, TimestampNanosecondType, UInt32Type};
+    use typed_memmap::arrow::{IntoArrow, ToArrow};
+    use typed_memmap::{Datetime64, LogHeader, Options, RecordLog};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ticks.bin");
+    let ticks: Vec<Tick> = (0..20u32)
+        .map(|i| Tick {
+            ts: if i == 3 {
+                Datetime64::NAT
+            } else {
+                Datetime64::new(i64::from(i) * 1000)
+            },
+            price: f64::from(i) / 4.0,
+            qty: i * 10,
+            side: (i % 2) as u8,
+            _pad: [0; 3],
+            xy: [i as f32, -(i as f32)],
+        })
+        .collect();
+    std::fs::write(&path, typed_memmap::bytes_of(&ticks)).unwrap();
+    let check = |batch: &RecordBatch| {
+        let names: Vec<String> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        assert_eq!(names, ["ts", "price", "qty", "side", "xy"]); // `_pad` is padding
+        let ts = batch.column(0).as_primitive::<TimestampNanosecondType>();
+        let price = batch.column(1).as_primitive::<Float64Type>();
+        let qty = batch.column(2).as_primitive::<UInt32Type>();
+        let xy = batch.column(4).as_fixed_size_list();
+        for (i, t) in ticks.iter().enumerate() {
+            assert_eq!(ts.is_null(i), t.ts.ticks().is_none());
+            if let Some(v) = t.ts.ticks() {
+                assert_eq!(ts.value(i), v);
+            }
+            assert_eq!(price.value(i), t.price);
+            assert_eq!(qty.value(i), t.qty);
+            let pair = xy.value(i);
+            assert_eq!(pair.as_primitive::<Float32Type>().values(), &t.xy);
+        }
+    };
+    // SAFETY: the test's files are private to it; nobody else writes or truncates them.
+    let map = unsafe { Options::<Tick>::new().open(&path) }.unwrap();
+    let copied = map.to_record_batch().unwrap();
+    check(&copied);
+    let price = map.column(Tick::fields().price).to_arrow().unwrap();
+    assert_eq!(
+        price.as_primitive::<Float64Type>().values(),
+        copied.column(1).as_primitive::<Float64Type>().values()
+    );
+    assert_eq!(map.into_record_batch().unwrap(), copied);
+    // SAFETY: as above.
+    let map_mut = unsafe { Options::<Tick>::new().open_mut(&path) }.unwrap();
+    assert_eq!(map_mut.to_record_batch().unwrap(), copied);
+    drop(map_mut);
+    let array = Options::<Tick>::new().read(&path).unwrap();
+    assert_eq!(array.to_record_batch().unwrap(), copied);
+    let as_struct = array.into_arrow().unwrap();
+    assert_eq!(as_struct.len(), 20);
+    // SAFETY: as above.
+    let log = unsafe { RecordLog::<Tick>::open(&path, LogHeader::none()) }.unwrap();
+    assert_eq!(log.to_record_batch().unwrap(), copied);
+}
+
+/// Values Arrow cannot hold are typed errors that name the file, the field and its dtype,
+/// never wrapped or replaced values.
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn values_arrow_cannot_hold_are_errors_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    // Hours past the range of 64-bit seconds.
+    let path = make(
+        dir.path(),
+        "hours",
+        "a = np.zeros(3, [('id', '<i4'), ('t', '<M8[h]')])\n\
+         a['t'] = np.array([0, 1, 2**62], 'i8').view('<M8[h]')",
+    );
+    let err = to_record_batch(&DynArray::read(&path).unwrap()).unwrap_err();
+    let Error::Arrow {
+        path: at,
+        context,
+        message,
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(at.as_deref(), Some(path.as_path()));
+    assert!(
+        context.contains("`t`") && context.contains("'<M8[h]'"),
+        "{err}"
+    );
+    assert!(message.contains("element 2"), "{err}");
+    // A UCS-4 code unit that is a lone surrogate has no UTF-8 form.
+    let path = make(
+        dir.path(),
+        "surrogate",
+        "a = np.frombuffer(np.array([0x41, 0xD800], '<u4').tobytes(), '<U2')",
+    );
+    let err = to_record_batch(&DynArray::read(&path).unwrap()).unwrap_err();
+    assert!(err.to_string().contains("0xd800"), "{err}");
+    assert!(err.to_string().contains("`values`"), "{err}");
+}

@@ -93,6 +93,11 @@ fn numpy_files_come_back_exactly() {
             "a = np.zeros((0, 3), [('a', '<i4'), ('t', 'M8[h]')])",
         ),
         ("flat", "a = np.arange(10, dtype='<u2')"),
+        (
+            "titled",
+            "a = np.zeros(3, [(('the a', 'a'), '<i4'), ('b', '<f8')]); a['a'] = [1, 2, 3]",
+        ),
+        ("zero_d", "a = np.array(1.25, '>f8')"),
     ];
     for (name, script) in cases {
         let src = make(dir.path(), name, script);

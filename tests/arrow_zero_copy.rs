@@ -175,6 +175,12 @@ fn writable_maps_are_never_shared() {
     // Writing the map afterwards does not change the batch.
     map[3] = -1.0;
     assert_eq!(batch.column(0).as_primitive::<Float64Type>().value(3), 3.0);
+    // Nor does a reader that owns the map share it.
+    let reader = BatchReader::from_memmap_mut(map, 20).unwrap();
+    for batch in reader {
+        let batch = batch.unwrap();
+        assert!(!inside(data_ptr(batch.column(0)), &range));
+    }
 }
 
 #[test]

@@ -309,3 +309,92 @@ fn with_sync_the_file_is_written_the_same() {
         150
     );
 }
+
+/// A record of a log and a map, as numpy's `[('id', '<i8'), ('price', '<f8')]`.
+#[derive(typed_memmap::Record, Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
+struct Tick {
+    id: i64,
+    price: f64,
+}
+
+/// The `id` column of an Arrow IPC file, read back with arrow-ipc's reader.
+fn read_ipc_ids(path: &Path) -> Vec<i64> {
+    let file = std::fs::File::open(path).unwrap();
+    let reader = arrow_ipc::reader::FileReader::try_new(file, None).unwrap();
+    let mut ids = Vec::new();
+    for b in reader {
+        let b = b.unwrap();
+        let col = b.column_by_name("id").unwrap();
+        ids.extend(col.as_any().downcast_ref::<Int64Array>().unwrap().values());
+    }
+    ids
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn logs_maps_and_dyn_arrays_are_written_whole_in_batches() {
+    use typed_memmap::{npy, DynArray, LogHeader, LogWriter, Memmap, Options, RecordLog};
+    let dir = tempfile::tempdir().unwrap();
+    let ticks: Vec<Tick> = (0..1000)
+        .map(|i| Tick {
+            id: i * 3 - 7,
+            price: i as f64 / 4.0,
+        })
+        .collect();
+    let ids: Vec<i64> = ticks.iter().map(|t| t.id).collect();
+    let small = pq::ParquetOptions {
+        rows_per_batch: 300,
+        row_group_rows: 400,
+        ..Default::default()
+    };
+    let small_ipc = ipc::IpcOptions {
+        rows_per_batch: 300,
+        ..Default::default()
+    };
+
+    let log_path = dir.path().join("ticks.log");
+    let mut w = LogWriter::<Tick>::create(&log_path, None).unwrap();
+    w.append_all(&ticks).unwrap();
+    w.flush().unwrap();
+    // SAFETY: the files are private to this test; the writer only appends (and is done).
+    let open_log = || unsafe { RecordLog::<Tick>::open(&log_path, LogHeader::none()) }.unwrap();
+    let s = pq::write_log(open_log(), dir.path().join("log.parquet"), &small).unwrap();
+    assert_eq!((s.rows, s.batches, s.row_groups), (1000, 4, 3));
+    assert_eq!(read_parquet_ids(&dir.path().join("log.parquet")), ids);
+    let s = ipc::write_log(open_log(), dir.path().join("log.arrow"), &small_ipc).unwrap();
+    assert_eq!((s.rows, s.batches), (1000, 4));
+    assert_eq!(read_ipc_ids(&dir.path().join("log.arrow")), ids);
+
+    // SAFETY: as above.
+    let open_map = || unsafe { Options::<Tick>::new().offset(0).open(&log_path) }.unwrap();
+    let m: Memmap<Tick> = open_map();
+    assert_eq!(m.len(), 1000);
+    pq::write_memmap(m, dir.path().join("map.parquet"), &small).unwrap();
+    assert_eq!(read_parquet_ids(&dir.path().join("map.parquet")), ids);
+    ipc::write_memmap(open_map(), dir.path().join("map.arrow"), &small_ipc).unwrap();
+    assert_eq!(read_ipc_ids(&dir.path().join("map.arrow")), ids);
+
+    let npy_path = dir.path().join("ticks.npy");
+    npy::write(&npy_path, &ticks).unwrap();
+    let a = DynArray::read(&npy_path).unwrap();
+    pq::write_dyn(a, dir.path().join("dyn.parquet"), &small).unwrap();
+    assert_eq!(read_parquet_ids(&dir.path().join("dyn.parquet")), ids);
+    let a = DynArray::read(&npy_path).unwrap();
+    ipc::write_dyn(a, dir.path().join("dyn.arrow"), &small_ipc).unwrap();
+    assert_eq!(read_ipc_ids(&dir.path().join("dyn.arrow")), ids);
+}
+
+/// The `id` column of a Parquet file of records.
+fn read_parquet_ids(path: &Path) -> Vec<i64> {
+    let file = std::fs::File::open(path).unwrap();
+    let batches =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReader::try_new(file, 1000).unwrap();
+    let mut ids = Vec::new();
+    for b in batches {
+        let b = b.unwrap();
+        let col = b.column_by_name("id").unwrap();
+        ids.extend(col.as_any().downcast_ref::<Int64Array>().unwrap().values());
+    }
+    ids
+}

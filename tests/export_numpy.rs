@@ -1,16 +1,18 @@
 //! numpy → typed-memmap → Parquet / Arrow IPC → pyarrow and DuckDB, with real consumers.
 //!
-//! - `export_numpy/cases.py` writes 37 `.npy` files (every dtype family: i1..i8, u1..u8,
+//! - `export_numpy/cases.py` writes 39 `.npy` files (every dtype family: i1..i8, u1..u8,
 //!   f2/f4/f8, b1, S/V/U, M8[ns]/M8[s]/M8[D] and m8 with NaT, c8/c16; records plain, nested,
 //!   with subarray fields and aligned with padding; big-endian scalars and records; C and
-//!   Fortran order in 2-D and 3-D; empty arrays). We convert each with
+//!   Fortran order in 2-D and 3-D; 0-d and empty arrays). We convert each with
 //!   [`parquet::write_npy`] and [`ipc::write_npy`] in batches of 2 rows (row groups of 3), and
 //!   `export_numpy/check.py` has pyarrow read both files and compares every row with numpy's,
 //!   both brought to plain Python values the same documented way (NaT → None, S<n> with its
 //!   NUL padding, complex as `[re, im]`, times in integer nanoseconds).
 //! - `export_numpy/duckdb_sum.py`: a DuckDB `GROUP BY` over our Parquet file of 100 003 ticks
 //!   equals numpy's count, sum, mean and min/max per group.
-//! - A file of several 32 MiB map windows converts whole: pyarrow's sums equal numpy's.
+//! - A file of several 32 MiB map windows converts whole: pyarrow reads numpy's values; and
+//!   pyarrow maps our IPC file without a copy (no bytes allocated), every buffer 64-byte
+//!   aligned.
 #![cfg(all(feature = "parquet", feature = "ipc"))]
 #![cfg_attr(miri, allow(unused))]
 
@@ -130,12 +132,24 @@ fn a_file_of_several_map_windows_converts_whole() {
          \x20   same = (t.num_rows == len(a)\n\
          \x20           and t.column('i').to_numpy().tolist() == a['i'].tolist()\n\
          \x20           and np.array_equal(t.column('x').to_numpy(), a['x']))\n\
-         \x20   print(t.num_rows, t.column('i').num_chunks, same)",
+         \x20   print(t.num_rows, t.column('i').num_chunks, same)\n\
+         # Mapped, the IPC file's columns are its own bytes: nothing allocated, 64-aligned.\n\
+         before = pa.total_allocated_bytes()\n\
+         t = pa.ipc.open_file(pa.memory_map(sys.argv[1] + '.arrow')).read_all()\n\
+         allocated = pa.total_allocated_bytes() - before\n\
+         buffers = [b for c in t.columns for k in c.chunks for b in k.buffers() if b]\n\
+         misaligned = sum(b.address % 64 != 0 for b in buffers)\n\
+         print('mapped', len(buffers), 'allocated', allocated, 'misaligned', misaligned)",
         &[&dir.path().join("big")],
     );
     let lines: Vec<&str> = report.lines().collect();
     // Parquet: one row group of 1 Mi rows or less per chunk; IPC: one chunk per batch.
-    assert_eq!(lines.len(), 2, "{report}");
+    assert_eq!(lines.len(), 3, "{report}");
+    assert_eq!(
+        lines[2], "mapped 64 allocated 0 misaligned 0",
+        "2 columns x 32 batches: {report}"
+    );
+    let lines = &lines[..2];
     assert!(
         lines
             .iter()

@@ -293,7 +293,9 @@ words!(u8, u16, u32, u64);
 pub(crate) fn gather<W: Word>(bytes: &[u8], slots: &Slots, native: bool) -> Vec<W> {
     let width = size_of::<W>();
     let mut out: Vec<W> = match slots {
-        Slots::Strided { start, stride, len } if slots.within(width, bytes.len()) => {
+        Slots::Strided { start, stride, len }
+            if *stride >= width && slots.within(width, bytes.len()) =>
+        {
             strided::<W>(bytes, *start, *stride, *len)
         }
         _ => (0..slots.len())
@@ -320,45 +322,17 @@ fn read<W: Word>(b: &[u8]) -> W {
     unsafe { b.as_ptr().cast::<W>().read_unaligned() }
 }
 
-/// `len` values of `W` at `start + i * stride` of `bytes`, which the caller checked all lie
-/// inside `bytes` (`Slots::within`): one loop with no bounds check per value.
+/// `len` values of `W` at `start + i * stride` of `bytes` (`stride >= size_of::<W>()`),
+/// which the caller checked all lie inside `bytes` (`Slots::within`).
 fn strided<W: Word>(bytes: &[u8], start: usize, stride: usize, len: usize) -> Vec<W> {
-    let width = size_of::<W>();
     if len == 0 {
         return Vec::new();
     }
-    // Checked again here (not trusted from the caller) because the loop below relies on it.
-    let last = (len - 1)
-        .checked_mul(stride)
-        .and_then(|d| d.checked_add(start))
-        .and_then(|s| s.checked_add(width));
-    assert!(last.is_some_and(|end| end <= bytes.len()));
-    let base = bytes.as_ptr().wrapping_add(start);
-    let mut out = Vec::<W>::with_capacity(len);
-    if stride == width {
-        // SAFETY:
-        // - the source `base .. base + len * width` lies inside `bytes` (asserted above,
-        //   `stride == width`) and is valid for reads;
-        // - the destination is the spare capacity of `out`, at least `len` `W`s, valid for
-        //   writes; a fresh allocation cannot overlap `bytes`;
-        // - a byte copy needs no alignment of the source for the `u8` pointer type used.
-        unsafe { std::ptr::copy_nonoverlapping(base, out.as_mut_ptr().cast::<u8>(), len * width) };
-    } else {
-        let dst = out.spare_capacity_mut();
-        for (i, slot) in dst[..len].iter_mut().enumerate() {
-            let p = base.wrapping_add(i * stride).cast::<W>();
-            // SAFETY: `start + i * stride + width <= bytes.len()` for every `i < len`
-            // (asserted above for the last `i`, and `stride` is not negative), so `p` points
-            // inside `bytes` with `width` bytes after it; `read_unaligned` needs no alignment;
-            // every bit pattern is a valid `W`.
-            let v = unsafe { p.read_unaligned() };
-            slot.write(v);
-        }
-    }
-    // SAFETY: the first `len` elements were initialised just above, by the copy or by the
-    // loop over `dst[..len]`, and `len <= capacity`.
-    unsafe { out.set_len(len) };
-    out
+    let end = start + (len - 1) * stride + size_of::<W>();
+    // One value per record-sized chunk (the last chunk may be cut short after the value):
+    // `Chunks` knows its length, so `collect` allocates once and writes without a capacity
+    // check per value, and back-to-back values compile to a copy.
+    bytes[start..end].chunks(stride).map(read::<W>).collect()
 }
 
 /// The `width` bytes at each of `slots`, back to back.

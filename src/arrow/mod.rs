@@ -42,7 +42,8 @@
 //!
 //! Every field carries numpy's descr text of its dtype in its metadata under `numpy.dtype`
 //! ([`DTYPE_KEY`]), and the schema carries the descr of the whole element under the same key
-//! and the shape of one row under `numpy.row_shape` ([`ROW_SHAPE_KEY`]), so the way back
+//! and the shape of one row under `numpy.row_shape` ([`ROW_SHAPE_KEY`]) and the number of
+//! dimensions under `numpy.ndim` ([`NDIM_KEY`]), so the way back
 //! ([`write_npy`]) restores the dtype exactly: byte order, units, padding and offsets.
 //!
 //! # Types
@@ -79,7 +80,8 @@
 //! the mapping outlives every buffer, wherever Arrow can express the layout. Everything
 //! else is gathered into new buffers. The borrowing conversions ([`to_record_batch`],
 //! [`ToArrow`]) always copy, and so does anything made from a writable map
-//! ([`MemmapMut`](crate::MemmapMut)), whose bytes could change under the Arrow array.
+//! ([`MemmapMut`](crate::MemmapMut), [`BatchReader::from_memmap_mut`]), whose bytes could
+//! change under the Arrow array.
 //!
 //! Numbers are ints, floats and the unscaled datetime units (`s` `ms` `us` `ns` and the
 //! raw-tick ones). A `.npy` file's data starts 64-byte aligned; only raw maps at odd offsets
@@ -97,21 +99,37 @@
 //! | `b1` | | bit-packed |
 //! | `U<n>`, `c8`/`c16`, rescaled time units | | decoded |
 //!
+//! # Back to numpy
+//!
+//! [`write_npy`] and [`write_raw`] write the batches of any `RecordBatchReader` into a
+//! `.npy` or raw record file, one batch at a time, and [`dtype_of_schema`] says which dtype
+//! they get: the schema's own `numpy.*` metadata when its columns still match it (so a
+//! file converted here comes back with the same dtype and bytes), else one field per column
+//! with its `numpy.dtype` metadata or the dtype numpy would infer from the Arrow type. A
+//! null becomes NaT in a datetime, NaN in a float, and an error anywhere else.
+//!
 //! # Errors
 //!
-//! Every failure is an [`Error::Arrow`](crate::Error::Arrow) naming the file (where there is
-//! one), the field (nested fields as `outer.inner`) and its dtype or Arrow type: a dtype
-//! with no Arrow type (`longdouble`, `c32`); a value that does not fit (a datetime out of
-//! range after rescaling, a `U<n>` code point that is not a Unicode scalar value, more than
-//! 2 GiB of text in one batch); on the way back, an Arrow type with no numpy dtype, a null
-//! where the dtype has no null, or a string longer than its `U<n>`/`S<n>`; and the errors
-//! Arrow itself returns. numpy's object dtypes never reach here: they cannot be opened.
+//! Conversion failures are [`Error::Arrow`](crate::Error::Arrow)s naming the file (where
+//! there is one), the field (nested fields as `outer.inner`) and its dtype or Arrow type:
+//! a dtype with no Arrow type (`longdouble`, `c32`); a value that does not fit (a datetime
+//! out of range after rescaling, a `U<n>` code point that is not a Unicode scalar value,
+//! more than 2 GiB of text in one batch); on the way back, an Arrow type with no numpy
+//! dtype, a null where the dtype has none, a string longer than its `U<n>`, a time that is
+//! not a whole number of the dtype's ticks; and the errors Arrow itself returns. Naming a
+//! field that is not there is an [`Error::Field`](crate::Error::Field), and writing files
+//! can fail with [`Error::Io`](crate::Error::Io). numpy's object dtypes never reach here:
+//! no array of them can be opened.
 
 mod convert;
 mod reader;
 mod schema;
 mod write;
 
-pub use reader::{into_record_batch, to_record_batch, BatchReader, IntoArrow, ToArrow};
-pub use schema::{schema_of, schema_of_shape, DTYPE_KEY, ROW_SHAPE_KEY, TITLE_KEY, VALUES_COLUMN};
+pub use reader::{
+    field_to_arrow, into_record_batch, to_record_batch, BatchReader, IntoArrow, ToArrow,
+};
+pub use schema::{
+    schema_of, schema_of_shape, DTYPE_KEY, NDIM_KEY, ROW_SHAPE_KEY, TITLE_KEY, VALUES_COLUMN,
+};
 pub use write::{dtype_of_schema, write_npy, write_raw, Written};

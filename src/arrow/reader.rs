@@ -166,7 +166,7 @@ fn copy_batch(
         path,
         owner: None,
     };
-    let schema = Arc::new(schema_for(dtype, table.row_shape()).map_err(|e| table.with_path(e))?);
+    let schema = Arc::new(schema_for(dtype, shape).map_err(|e| table.with_path(e))?);
     table
         .batch(&schema, 0..table.rows())
         .map_err(|e| table.with_path(e))
@@ -201,6 +201,45 @@ pub fn to_record_batch(array: &DynArray) -> Result<RecordBatch> {
         array.order(),
         array.path(),
     )
+}
+
+/// One field of a record array as one Arrow array, gathered (nested fields named with dots,
+/// `"pos.x"`, as [`DynArray::field`]); an n-d array's other axes are lists around it, as in
+/// a record batch.
+///
+/// ```
+/// use arrow_array::cast::AsArray;
+/// use arrow_array::types::Float64Type;
+/// use typed_memmap::{arrow::field_to_arrow, npy::parse_descr, DynArray, Order};
+/// let dtype = parse_descr("[('id', '<u4'), ('', '|V4'), ('price', '<f8')]").unwrap();
+/// let mut bytes = vec![0u8; 32];
+/// bytes[8..16].copy_from_slice(&2.5f64.to_ne_bytes());
+/// bytes[24..32].copy_from_slice(&4.0f64.to_ne_bytes());
+/// let array = DynArray::from_bytes(dtype, vec![2], Order::C, &bytes).unwrap();
+/// let price = field_to_arrow(&array, "price")?;
+/// assert_eq!(price.as_primitive::<Float64Type>().values(), &[2.5, 4.0]);
+/// # Ok::<(), typed_memmap::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Field`] when there is no such field; [`Error::Arrow`] as for
+/// [`to_record_batch`].
+pub fn field_to_arrow(array: &DynArray, name: &str) -> Result<ArrayRef> {
+    let field = array.field(name)?;
+    let table = Table {
+        bytes: array.as_bytes(),
+        dtype: array.dtype(),
+        shape: array.shape(),
+        order: array.order(),
+        path: array.path(),
+        owner: None,
+    };
+    let rows = 0..table.rows();
+    let elems = table.element_slots(&rows);
+    table
+        .column(name, field.dtype(), field.offset(), &elems, rows.len())
+        .map_err(|e| table.with_path(e))
 }
 
 /// The whole array as one record batch that owns it: buffers share the array's bytes where
@@ -241,6 +280,12 @@ impl Bytes for DynArray {
 }
 
 impl<T: Element + Send + Sync + RefUnwindSafe> Bytes for Memmap<T> {
+    fn data(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl<T: Element + Send + Sync + RefUnwindSafe> Bytes for MemmapMut<T> {
     fn data(&self) -> &[u8] {
         self.as_bytes()
     }
@@ -352,6 +397,24 @@ impl BatchReader {
         )
     }
 
+    /// A reader of a writable map, `rows_per_batch` rows at a time. Every batch is a copy:
+    /// the map's bytes could change under a shared Arrow buffer. The reader owns the map, so
+    /// nothing writes through it while batches are made.
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](BatchReader::new).
+    pub fn from_memmap_mut<T>(map: MemmapMut<T>, rows_per_batch: usize) -> Result<BatchReader>
+    where
+        T: Element + Send + Sync + RefUnwindSafe,
+    {
+        let shape = map.shape().to_vec();
+        let (order, path) = (map.order(), map.path().to_path_buf());
+        let dtype = T::dtype();
+        let source = Arc::new(map);
+        BatchReader::from_parts(source, false, dtype, shape, order, path, rows_per_batch)
+    }
+
     /// A reader of the records a log has shown (as of its last look), `rows_per_batch` at a
     /// time. Its batches share the log's map where the layout allows; the log is frozen as it
     /// is, since the reader owns it.
@@ -411,8 +474,7 @@ impl BatchReader {
         path: PathBuf,
         rows_per_batch: usize,
     ) -> Result<BatchReader> {
-        let row_shape = shape.get(1..).unwrap_or(&[]);
-        let schema = schema_for(&dtype, row_shape).map_err(|e| match e {
+        let schema = schema_for(&dtype, &shape).map_err(|e| match e {
             Error::Arrow {
                 path: None,
                 context,
@@ -424,6 +486,8 @@ impl BatchReader {
             },
             e => e,
         })?;
+        // A read-only source stays unchanged for as long as the reader and its batches hold
+        // it, so batches may share its bytes; a writable map's bytes are always copied.
         let owner: Option<Owner> = share.then(|| {
             let owner: Owner = source.clone();
             owner
@@ -553,13 +617,13 @@ pub trait ToArrow {
 
 /// The one array of a batch: its `values` column, or all its columns as a struct.
 fn batch_to_array(batch: RecordBatch) -> ArrayRef {
-    let is_values = batch.schema().fields().len() == 1
-        && batch.schema().field(0).name() == VALUES_COLUMN
-        && !batch
-            .schema()
-            .metadata()
-            .get(super::schema::DTYPE_KEY)
-            .is_some_and(|d| d.starts_with('['));
+    let schema = batch.schema();
+    let is_record = schema
+        .metadata()
+        .get(super::schema::DTYPE_KEY)
+        .and_then(|d| crate::npy::parse_descr(d).ok())
+        .is_some_and(|d| d.as_record().is_some());
+    let is_values = !is_record && schema.fields().len() == 1;
     if is_values {
         Arc::clone(batch.column(0))
     } else {

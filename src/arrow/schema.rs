@@ -20,6 +20,11 @@ pub const DTYPE_KEY: &str = "numpy.dtype";
 /// as Python writes a tuple: `()` for a 1-D array, `(3, 2)` for an array of shape `(n, 3, 2)`.
 pub const ROW_SHAPE_KEY: &str = "numpy.row_shape";
 
+/// The schema metadata key whose value is the number of dimensions of the source array:
+/// `0` for a 0-d array (one row, written back as a 0-d array), otherwise one more than the
+/// axes of `numpy.row_shape`.
+pub const NDIM_KEY: &str = "numpy.ndim";
+
 /// The metadata key of a field's numpy title, when it has one.
 pub const TITLE_KEY: &str = "numpy.title";
 
@@ -320,9 +325,10 @@ pub(crate) fn column_field(
     Ok(Field::new(name, t, nullable).with_metadata(metadata(dtype, title)))
 }
 
-/// The schema of an array of `dtype` whose rows have shape `row_shape` (the axes after the
-/// first).
-pub(crate) fn schema_for(dtype: &Dtype, row_shape: &[usize]) -> Result<Schema> {
+/// The schema of an array of `dtype` and `shape`: rows along axis 0, each of the shape of
+/// the axes after the first (a 0-d array is one row).
+pub(crate) fn schema_for(dtype: &Dtype, shape: &[usize]) -> Result<Schema> {
+    let row_shape = shape.get(1..).unwrap_or(&[]);
     let mut fields = Vec::new();
     match dtype {
         Dtype::Record(r) => {
@@ -340,6 +346,7 @@ pub(crate) fn schema_for(dtype: &Dtype, row_shape: &[usize]) -> Result<Schema> {
     let meta = HashMap::from([
         (DTYPE_KEY.to_string(), dtype.descr()),
         (ROW_SHAPE_KEY.to_string(), py_repr_shape(row_shape)),
+        (NDIM_KEY.to_string(), shape.len().to_string()),
     ]);
     Ok(Schema::new(fields).with_metadata(meta))
 }
@@ -365,7 +372,7 @@ pub(crate) fn schema_for(dtype: &Dtype, row_shape: &[usize]) -> Result<Schema> {
 /// [`Error::Arrow`] naming the field and its dtype when Arrow has no type for it (a float
 /// of 16 bytes, numpy's `longdouble`).
 pub fn schema_of(dtype: &Dtype) -> Result<SchemaRef> {
-    Ok(Arc::new(schema_for(dtype, &[])?))
+    Ok(Arc::new(schema_for(dtype, &[0])?))
 }
 
 /// The Arrow schema of an n-d array of `dtype` and `shape`: rows along axis 0, the other
@@ -375,6 +382,5 @@ pub fn schema_of(dtype: &Dtype) -> Result<SchemaRef> {
 ///
 /// As [`schema_of`], and [`Error::Arrow`] for an axis longer than `i32::MAX`.
 pub fn schema_of_shape(dtype: &Dtype, shape: &[usize]) -> Result<SchemaRef> {
-    let row_shape = shape.get(1..).unwrap_or(&[]);
-    Ok(Arc::new(schema_for(dtype, row_shape)?))
+    Ok(Arc::new(schema_for(dtype, shape)?))
 }

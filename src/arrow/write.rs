@@ -11,7 +11,7 @@ use arrow_schema::{DataType, Field as ArrowField, Schema, TimeUnit as ArrowUnit}
 
 use super::convert::{days_from_civil, Slots};
 use super::schema::{
-    context, data_type, is_padding, join, scalar_plan, Conv, DTYPE_KEY, ROW_SHAPE_KEY,
+    context, data_type, is_padding, join, scalar_plan, Conv, DTYPE_KEY, NDIM_KEY, ROW_SHAPE_KEY,
     VALUES_COLUMN,
 };
 use crate::dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
@@ -35,6 +35,8 @@ struct Plan {
     dtype: Dtype,
     /// The shape of one row (the axes after the first).
     row_shape: Vec<usize>,
+    /// Whether the source was a 0-d array: one row comes back as a 0-d array.
+    zero_d: bool,
     /// For each column: the dtype of its values and their byte offset in the element.
     columns: Vec<(Dtype, usize)>,
 }
@@ -98,6 +100,7 @@ fn plan(schema: &Schema, first: Option<&RecordBatch>) -> Result<Plan> {
         return Ok(Plan {
             dtype: dtype.clone(),
             row_shape: axes,
+            zero_d: false,
             columns: vec![(dtype, 0)],
         });
     }
@@ -130,6 +133,7 @@ fn plan(schema: &Schema, first: Option<&RecordBatch>) -> Result<Plan> {
     Ok(Plan {
         dtype,
         row_shape: Vec::new(),
+        zero_d: false,
         columns,
     })
 }
@@ -138,7 +142,10 @@ fn plan(schema: &Schema, first: Option<&RecordBatch>) -> Result<Plan> {
 fn exact_plan(schema: &Schema) -> Option<Plan> {
     let dtype = parse_descr(schema.metadata().get(DTYPE_KEY)?).ok()?;
     let row_shape = parse_shape(schema.metadata().get(ROW_SHAPE_KEY)?)?;
-    let expected = super::schema::schema_for(&dtype, &row_shape).ok()?;
+    let zero_d = schema.metadata().get(NDIM_KEY).is_some_and(|n| n == "0");
+    let mut shape = vec![0];
+    shape.extend_from_slice(&row_shape);
+    let expected = super::schema::schema_for(&dtype, &shape).ok()?;
     let same = expected.fields().len() == schema.fields().len()
         && expected
             .fields()
@@ -160,6 +167,7 @@ fn exact_plan(schema: &Schema) -> Option<Plan> {
     Some(Plan {
         dtype,
         row_shape,
+        zero_d: zero_d && shape.len() == 1,
         columns,
     })
 }
@@ -437,6 +445,9 @@ fn write_impl(
         .into_inner()
         .map_err(|e| Error::io("write", path, e.into_error()))?;
     shape[0] = rows;
+    if plan.zero_d && rows == 1 {
+        shape.clear();
+    }
     if npy {
         // `write_header` leaves room for any row count (numpy's growth padding).
         let new = rewrite_shape(&header, &shape).ok_or_else(|| Error::HeaderFull {

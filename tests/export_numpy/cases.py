@@ -1,9 +1,9 @@
 # Writes the numpy -> Parquet / Arrow IPC table into sys.argv[1]: one `<name>.npy` per case,
 # covering every dtype family (signed and unsigned ints, f2/f4/f8, bools, S/V/U, datetimes
 # and timedeltas with NaT, complex), records nested and with subarray fields, aligned
-# records (padding), big-endian data, C and Fortran order, and empty arrays. Prints the case
-# names, one a line. Run by tests/export_numpy.rs (numpy is imported as `np` by the
-# harness).
+# records (padding), big-endian data, C and Fortran order, 0-d and empty arrays. Prints
+# the case names, one a line. Run by tests/export_numpy.rs (numpy is imported as `np` by
+# the harness).
 import os
 d = sys.argv[1]
 nat = np.datetime64('NaT')
@@ -54,6 +54,8 @@ cases = {
     'c_2d': np.arange(-6, 6, dtype='<i4').reshape(3, 4),
     'fortran_2d': np.asfortranarray(np.arange(12, dtype='<f8').reshape(3, 4) / 7),
     'fortran_3d': np.asfortranarray(np.arange(24, dtype='<u2').reshape(2, 3, 4)),
+    'zero_d': np.array(-7, dtype='<i8'),
+    'zero_d_record': np.array((1, 2.5), dtype=[('a', '<i2'), ('b', '<f4')]),
     'empty': np.zeros(0, dtype='<f8'),
     'empty_records': np.zeros(0, dtype=[('id', '<i8'), ('name', '<U4')]),
     'many': np.arange(1000, dtype='<i8') * 3 - 7,
