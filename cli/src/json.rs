@@ -15,7 +15,7 @@
 //! | subarrays | nested lists by shape |
 
 use serde_json::{Map, Number, Value as Json};
-use typed_memmap::{ByteOrder, Dtype, DynArray, Kind, Order, Value};
+use typed_memmap::{ByteOrder, Dtype, DynArray, Kind, Order, TimeUnit, Value};
 
 /// The JSON of one decoded element.
 pub fn value(v: &Value) -> Json {
@@ -31,14 +31,7 @@ pub fn value(v: &Value) -> Json {
         }
         Value::Str(s) => Json::String(s.clone()),
         Value::Void(b) | Value::Unsupported(b) => Json::String(hex(b)),
-        Value::Datetime(t, unit) => {
-            let dtype = Dtype::scalar(Kind::Datetime(*unit), ByteOrder::Little, 8);
-            // The library's numpy text of a 0-d datetime array (`NaT` included).
-            match DynArray::from_bytes(dtype, vec![], Order::C, &t.to_le_bytes()) {
-                Some(a) => Json::String(a.to_string()),
-                None => Json::from(*t),
-            }
-        }
+        Value::Datetime(t, unit) => Json::String(datetime_text(*t, *unit)),
         Value::Timedelta(t, _) if *t == i64::MIN => Json::String("NaT".into()),
         Value::Timedelta(t, _) => Json::from(*t),
         Value::Record(fields) => Json::Object(
@@ -48,6 +41,16 @@ pub fn value(v: &Value) -> Json {
                 .collect::<Map<_, _>>(),
         ),
         Value::Array(shape, items) => nested(shape, items),
+    }
+}
+
+/// numpy's ISO text of a datetime (`2020-01-01T00:00:00`, `NaT`), as `str(np.datetime64(...))`.
+pub fn datetime_text(t: i64, unit: TimeUnit) -> String {
+    let dtype = Dtype::scalar(Kind::Datetime(unit), ByteOrder::Little, 8);
+    // The library's numpy text of a 0-d datetime array (`NaT` included).
+    match DynArray::from_bytes(dtype, vec![], Order::C, &t.to_le_bytes()) {
+        Some(a) => a.to_string(),
+        None => t.to_string(),
     }
 }
 

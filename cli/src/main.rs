@@ -82,12 +82,20 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         }
         _ => {
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .unwrap_or("invalid arguments");
+            let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty());
+            let first = lines.next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
+            // "the following required arguments were not provided:" lists them below.
+            let listed: Vec<&str> = if first.ends_with(':') {
+                lines.take_while(|l| !l.is_empty()).collect()
+            } else {
+                Vec::new()
+            };
+            let first = if listed.is_empty() {
+                first.to_string()
+            } else {
+                format!("{first} {}", listed.join(", "))
+            };
             CliError::Usage(format!("{first} (see `tmm --help`)")).report()
         }
     }

@@ -6,7 +6,7 @@ use common::{stdout, tmm};
 
 #[test]
 fn every_command_has_an_example() {
-    for cmd in ["info", "show", "check", "follow"] {
+    for cmd in ["info", "show", "check", "follow", "convert"] {
         let out = tmm(&[&cmd, &"--help"]);
         assert_eq!(out.status.code(), Some(0), "{cmd}");
         let text = stdout(&out);
