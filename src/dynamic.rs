@@ -203,6 +203,9 @@ impl DynArray {
     /// ([`get`](DynArray::get), [`column`](DynArray::column)). The array's
     /// [`data_offset`](DynArray::data_offset) is `layout.offset`, its
     /// [`descr`](DynArray::descr) the dtype's, its [`version`](DynArray::version) `(1, 0)`.
+    /// A subarray dtype is expanded into the shape as numpy does, in `layout.order` over the
+    /// whole shape: `('<f4', (3,))` with shape `[2]` and order F is a `[2, 3]` array of `<f4`
+    /// in F order.
     ///
     /// ```
     /// use typed_memmap::{Dtype, DynArray, Error, Order, RawLayout, Value};
@@ -320,18 +323,25 @@ impl DynArray {
             let (map, shape) = unsafe { MemmapMut::map_elements(&request, elem, source, mode) }?;
             (Storage::MappedCopy(map), shape)
         };
-        // An inferred length is 1-D, where the order makes no difference; numpy reports C.
-        let order = if layout.shape.is_some() {
-            layout.order
-        } else {
-            Order::C
+        // numpy expands a subarray dtype into the shape, in the order asked for over the whole
+        // shape: `np.memmap(p, dtype=('<f4', (3,)), shape=(2,), order='F')` is a (2, 3) float32
+        // array in F order, whose items' elements are not contiguous.
+        let (dtype, shape, order) = match dtype {
+            Dtype::Subarray(base, sub) => {
+                let mut full = shape;
+                full.extend_from_slice(sub);
+                ((**base).clone(), full, layout.order)
+            }
+            // An inferred length is 1-D, where the order makes no difference; numpy reports C.
+            _ if layout.shape.is_none() => (dtype.clone(), shape, Order::C),
+            _ => (dtype.clone(), shape, layout.order),
         };
         Ok(DynArray {
             storage,
-            dtype: dtype.clone(),
+            descr: dtype.descr(),
+            dtype,
             shape,
             order,
-            descr: dtype.descr(),
             data_offset: Some(layout.offset),
             version: (1, 0),
             path: path.to_path_buf(),

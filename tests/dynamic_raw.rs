@@ -522,8 +522,9 @@ fn every_error_is_typed_and_names_the_file_and_numbers() {
         "{err:?}"
     );
 
-    // A zero item size cannot infer a length; with a shape it maps nothing.
-    for dtype in ["V0", "[]", "('<i4', (0,))"] {
+    // A zero item size cannot infer a length; with a shape it maps nothing (a subarray dtype
+    // goes into the shape, as numpy's (3, 0)).
+    for (dtype, shape) in [("V0", &[3][..]), ("[]", &[3]), ("('<i4', (0,))", &[3, 0])] {
         let err = map(&path, dtype, layout(0, None)).unwrap_err();
         assert!(
             matches!(err, Error::ZeroSizedElement { .. }),
@@ -531,7 +532,11 @@ fn every_error_is_typed_and_names_the_file_and_numbers() {
         );
         assert!(message_has(&err, &[&file, "size 0"]), "{err}");
         let empty = map(&path, dtype, layout(4, Some(&[3]))).unwrap();
-        assert_eq!((empty.len(), empty.as_bytes().len()), (3, 0));
+        assert_eq!(empty.shape(), shape, "{dtype}");
+        assert_eq!(
+            (empty.len(), empty.as_bytes().len()),
+            (shape.iter().product(), 0)
+        );
     }
 
     // A missing file and a directory.
@@ -569,4 +574,59 @@ fn empty_files_and_empty_shapes() {
         matches!(err, Error::FileTooShort { needed: 8, .. }),
         "{err:?}"
     );
+}
+
+/// numpy expands a subarray dtype into the shape, in the order asked for over the whole shape
+/// (`np.memmap(p, dtype=('<f4', (3,)), order='F')` is F order across items); so do we.
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn subarray_dtypes_expand_into_the_shape_in_the_asked_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub.f4");
+    let floats: Vec<u8> = (0..12u8).flat_map(|v| f32::from(v).to_le_bytes()).collect();
+    std::fs::write(&path, floats).unwrap();
+    let dtype = Dtype::parse("('<f4', (3,))").unwrap();
+    for (shape, order, np_shape, np_order) in [
+        (None, Order::C, "None", "C"),
+        (None, Order::F, "None", "F"),
+        (Some(vec![2]), Order::F, "(2,)", "F"),
+        (Some(vec![2, 2]), Order::F, "(2, 2)", "F"),
+        (Some(vec![2, 2]), Order::C, "(2, 2)", "C"),
+    ] {
+        let layout = RawLayout {
+            offset: 0,
+            shape: shape.clone(),
+            order,
+        };
+        // SAFETY: the file is private to this test.
+        let a = unsafe { DynArray::map_raw(&path, &dtype, layout) }.unwrap();
+        let ours: Vec<Vec<usize>> = common::c_indices(a.shape());
+        let values: Vec<String> = ours
+            .iter()
+            .map(|i| match a.get(i) {
+                Some(Value::Float { value, .. }) => format!("{value:?}"),
+                other => panic!("{other:?} at {i:?}"),
+            })
+            .collect();
+        let script = format!(
+            "import sys, numpy as np\n\
+             m = np.memmap(sys.argv[1], dtype=('<f4', (3,)), mode='r', shape={np_shape}, \
+             order='{np_order}')\n\
+             print(list(m.shape), m.dtype.str)\n\
+             print(' '.join(repr(float(v)) for v in m.ravel(order='C')))"
+        );
+        let out = common::numpy(&script, &[&path]);
+        let mut lines = out.lines();
+        let want_head = lines.next().unwrap();
+        assert_eq!(
+            want_head,
+            format!("{:?} {}", a.shape(), a.descr().trim_matches('\'')),
+            "{shape:?} {order:?}"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            values.join(" "),
+            "{shape:?} {order:?}"
+        );
+    }
 }
