@@ -329,10 +329,26 @@ fn strided<W: Word>(bytes: &[u8], start: usize, stride: usize, len: usize) -> Ve
         return Vec::new();
     }
     let end = start + (len - 1) * stride + size_of::<W>();
-    // One value per record-sized chunk (the last chunk may be cut short after the value):
-    // `Chunks` knows its length, so `collect` allocates once and writes without a capacity
-    // check per value, and back-to-back values compile to a copy.
-    bytes[start..end].chunks(stride).map(read::<W>).collect()
+    // Bounds are checked once here, not per value: a per-value check kept the loop 1.35x
+    // slower than a hand-written `chunks_exact` gather of the same field.
+    let span = &bytes[start..end];
+    let base = span.as_ptr();
+    // `Range::map` knows its length, so `collect` allocates once and writes without a
+    // capacity check per value.
+    (0..len)
+        .map(|i| {
+            // `i < len`, so `i * stride <= (len - 1) * stride < span.len()`: no overflow,
+            // and the pointer stays inside `span`.
+            let at = base.wrapping_add(i * stride).cast::<W>();
+            // SAFETY:
+            // - `at` points `i * stride` bytes into `span`, and `i * stride + size_of::<W>()
+            //   <= (len - 1) * stride + size_of::<W>() == span.len()`: the bytes read lie
+            //   inside `span`, which borrows initialised memory of `bytes`;
+            // - `read_unaligned` needs no alignment;
+            // - `W` is an unsigned integer, valid for every bit pattern.
+            unsafe { at.read_unaligned() }
+        })
+        .collect()
 }
 
 /// The `width` bytes at each of `slots`, back to back.
@@ -538,6 +554,33 @@ pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strided_gathers_read_every_value_at_any_stride_and_start() {
+        // Unaligned starts and strides, as packed records have; the last value ends exactly
+        // at the end of the buffer. Miri checks the pointer reads.
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for (start, stride, len) in [(0, 8, 32), (3, 13, 19), (5, 5, 48), (1, 9, 1), (7, 8, 0)] {
+            let slots = Slots::Strided { start, stride, len };
+            let want: Vec<u64> = (0..len)
+                .map(|i| {
+                    let at = start + i * stride;
+                    u64::from_ne_bytes(bytes[at..at + 8].try_into().unwrap())
+                })
+                .collect();
+            assert_eq!(
+                gather::<u64>(&bytes, &slots, true),
+                want,
+                "{start} {stride} {len}"
+            );
+        }
+        let slots = Slots::Strided {
+            start: 255 - 7,
+            stride: 8,
+            len: 1,
+        };
+        assert_eq!(gather::<u64>(&bytes, &slots, true).len(), 1);
+    }
 
     #[test]
     fn civil_days_match_known_dates() {
