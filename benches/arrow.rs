@@ -8,10 +8,17 @@
 //! - `arrow_gather`: the `price` field (`f64`, offset 8) of the 32-byte records of
 //!   `benches/common`'s aligned file gathered into an Arrow `Float64Array`
 //!   (`field_to_arrow`), against a `memcpy` of the same number of output bytes into a new
-//!   vector; throughput is output bytes. For context, the same gather written by hand
-//!   (`chunks_exact` + `from_ne_bytes`). The gather reads every 64-byte cache line of the
-//!   records (two records each), four times the bytes it writes, so on a file larger than
-//!   the caches it runs at the memory's read bandwidth.
+//!   vector; throughput is output bytes. For context, in the same run:
+//!   - the same gather written by hand (`chunks_exact` + `from_ne_bytes`);
+//!   - `read_records_floor`: a loop that only reads every 8-byte word of the records and
+//!     adds them up, writing nothing. The gather must read every 64-byte cache line of the
+//!     records (two records each), four times the bytes it writes, so no gather on one
+//!     thread can be faster than this loop;
+//!   - with the feature `rayon`, `field_to_arrow` once on a one-thread pool and once on the
+//!     global pool (a gather of 1 MiB of output or more is split over rayon's threads).
+//!
+//!   `TYPED_MEMMAP_BENCH_BYTES` sets the file's size (64 MiB by default): `2G` measures a
+//!   file larger than this machine's share of the caches.
 
 mod common;
 
@@ -100,6 +107,16 @@ fn gather(c: &mut Criterion) {
     group.bench_function("field_to_arrow_f64", |b| {
         b.iter(|| field_to_arrow(black_box(&array), "price").unwrap())
     });
+    #[cfg(feature = "rayon")]
+    {
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        group.bench_function("field_to_arrow_f64_one_thread", |b| {
+            b.iter(|| one.install(|| field_to_arrow(black_box(&array), "price").unwrap()))
+        });
+    }
     group.bench_function("memcpy_same_bytes", |b| {
         b.iter(|| {
             let mut out: Vec<u8> = Vec::with_capacity(source.len());
@@ -107,14 +124,23 @@ fn gather(c: &mut Criterion) {
             out
         })
     });
-    // Context: the same gather written by hand, without Arrow.
     let records = &array.as_bytes()[..n * 32];
+    // Context: the same gather written by hand, without Arrow.
     group.bench_function("handwritten_gather", |b| {
         b.iter(|| {
             black_box(records)
                 .chunks_exact(32)
                 .map(|r| f64::from_ne_bytes(r[8..16].try_into().unwrap()))
                 .collect::<Vec<f64>>()
+        })
+    });
+    // Context: every byte of the records read, nothing written; a bound for any gather.
+    group.bench_function("read_records_floor", |b| {
+        b.iter(|| {
+            black_box(records)
+                .chunks_exact(8)
+                .map(|w| u64::from_ne_bytes(w.try_into().unwrap()))
+                .fold(0u64, u64::wrapping_add)
         })
     });
     group.finish();

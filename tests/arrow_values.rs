@@ -98,6 +98,37 @@ fn numbers_strings_and_bytes_of_both_byte_orders() {
     assert_eq!(batch.schema().field(2).metadata()["numpy.dtype"], "'>i4'");
 }
 
+/// Fields large enough to be gathered in several runs (split over rayon's threads when the
+/// feature `rayon` is on: from 1 MiB of output): every value is numpy's, in order, in both
+/// byte orders and at an odd (packed) offset.
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn large_fields_are_gathered_whole_and_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 300_000;
+    let path = make(
+        dir.path(),
+        "large",
+        &format!(
+            "dt = np.dtype([('flag', 'u1'), ('x', '<f8'), ('bx', '>f8'), ('i', '<i4'), \
+             ('bi', '>u2')])\n\
+             a = np.zeros({n}, dt)\n\
+             r = np.random.default_rng(11)\n\
+             a['flag'] = r.integers(0, 255, {n})\n\
+             a['x'] = r.normal(size={n}); a['bx'] = np.arange({n}) * 0.5\n\
+             a['i'] = r.integers(-2**31, 2**31 - 1, {n}); a['bi'] = np.arange({n}) % 65536"
+        ),
+    );
+    // The fields are packed: `x` starts at byte 1 of 23-byte records, 2.4 MB of output.
+    let copied = DynArray::read(&path).unwrap();
+    assert_eq!(copied.dtype().itemsize(), 23);
+    let batch = to_record_batch(&copied).unwrap();
+    assert_batch_equals(&copied, &batch);
+    // SAFETY: the test's files are private to it; nobody writes or truncates them.
+    let mapped = unsafe { DynArray::open(&path) }.unwrap();
+    assert_eq!(into_record_batch(mapped).unwrap(), batch);
+}
+
 #[test]
 #[cfg_attr(miri, ignore = "mmap")]
 fn nested_and_subarray_records_with_padding() {
