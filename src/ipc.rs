@@ -35,7 +35,9 @@
 //! As for Parquet: written as `OUT.<pid>-<n>.tmp` beside `out` and renamed to `out` once its
 //! footer is written, so a failed write never leaves at `out` a file without a footer; on an
 //! error the temporary file is removed. **An existing file at `out` is replaced**
-//! (atomically on POSIX). Nothing is synced to disk unless `IpcOptions::sync` asks for it.
+//! (atomically on POSIX); [`write_batches_to`] writes into a file (or any sink) of the
+//! caller's, to put in place as it likes. Nothing is synced to disk unless
+//! `IpcOptions::sync` asks for it.
 //!
 //! # Errors
 //!
@@ -52,7 +54,7 @@ use arrow_ipc::writer::{FileWriter, IpcWriteOptions};
 use crate::arrow::BatchReader;
 use crate::error::{Error, Result};
 use crate::npy_windows::NpyWindows;
-use crate::outfile::{from_arrow, TempOut};
+use crate::outfile::{from_arrow, Counted, TempOut};
 use crate::{DynArray, Element, Memmap, RecordLog};
 use std::panic::RefUnwindSafe;
 
@@ -203,40 +205,87 @@ pub unsafe fn write_npy(
     write_impl(&mut *reader, out.as_ref(), options)
 }
 
+/// Writes every batch of `reader` as one whole Arrow IPC file into `sink`, for callers that
+/// put the output in place themselves: a temporary file of their own that they rename
+/// without replacing an existing file, a pipe, a `Vec<u8>`. `name` is only what errors call the output. Nothing is renamed or synced;
+/// `options.sync` is not used. The summary's `bytes` counts what went into `sink`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{Int64Array, RecordBatch, RecordBatchIterator};
+/// use arrow_schema::{DataType, Field, Schema};
+/// use typed_memmap::ipc::{write_batches_to, IpcOptions};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
+/// let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(vec![7, 8]))])?;
+/// let mut bytes = Vec::new();
+/// let batches = RecordBatchIterator::new([Ok(batch)], schema);
+/// let summary = write_batches_to(batches, &mut bytes, "ids.arrow", &IpcOptions::default())?;
+/// assert_eq!(summary.bytes, bytes.len() as u64);
+/// assert_eq!(&bytes[..6], b"ARROW1");
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// As [`write_batches`], with [`Error::Io`] for a failed write into `sink`; on an error
+/// `sink` holds a partial file, which the caller discards.
+pub fn write_batches_to<W: Write>(
+    mut reader: impl RecordBatchReader,
+    sink: W,
+    name: impl AsRef<Path>,
+    options: &IpcOptions,
+) -> Result<Summary> {
+    write_to(&mut reader, sink, name.as_ref(), options)
+}
+
 fn write_impl(
     reader: &mut dyn RecordBatchReader,
     out: &Path,
     options: &IpcOptions,
 ) -> Result<Summary> {
     let mut tmp = TempOut::create(out)?;
-    let (rows, batches) = {
-        let arrow_err = |e| from_arrow(out, FORMAT, e);
-        let buffered = BufWriter::with_capacity(1 << 20, tmp.file());
-        let schema = reader.schema();
-        let mut writer =
-            FileWriter::try_new_with_options(buffered, &schema, IpcWriteOptions::default())
-                .map_err(arrow_err)?;
-        let (mut rows, mut batches) = (0u64, 0u64);
-        for batch in reader {
-            let batch = batch.map_err(arrow_err)?;
-            writer.write(&batch).map_err(arrow_err)?;
-            rows += batch.num_rows() as u64;
-            batches += 1;
-        }
-        writer.finish().map_err(arrow_err)?;
-        let mut buffered = writer.into_inner().map_err(arrow_err)?;
-        buffered.flush().map_err(|e| Error::io("write", out, e))?;
-        (rows, batches)
-    };
-    let bytes = tmp
-        .file()
-        .metadata()
-        .map_err(|e| Error::io("stat", out, e))?
-        .len();
+    let summary = write_to(reader, tmp.file(), out, options)?;
     tmp.commit(options.sync)?;
+    Ok(summary)
+}
+
+/// The IPC file of `reader`'s batches, written into `sink`; `out` names it in errors.
+fn write_to(
+    reader: &mut dyn RecordBatchReader,
+    sink: impl Write,
+    out: &Path,
+    _options: &IpcOptions,
+) -> Result<Summary> {
+    let arrow_err = |e| from_arrow(out, FORMAT, e);
+    let buffered = BufWriter::with_capacity(
+        1 << 20,
+        Counted {
+            inner: sink,
+            bytes: 0,
+        },
+    );
+    let schema = reader.schema();
+    let mut writer =
+        FileWriter::try_new_with_options(buffered, &schema, IpcWriteOptions::default())
+            .map_err(arrow_err)?;
+    let (mut rows, mut batches) = (0u64, 0u64);
+    for batch in reader {
+        let batch = batch.map_err(arrow_err)?;
+        writer.write(&batch).map_err(arrow_err)?;
+        rows += batch.num_rows() as u64;
+        batches += 1;
+    }
+    writer.finish().map_err(arrow_err)?;
+    let buffered = writer.into_inner().map_err(arrow_err)?;
+    // `into_inner` flushes the buffer into `Counted`, which flushes `sink`.
+    let mut counted = buffered
+        .into_inner()
+        .map_err(|e| Error::io("write", out, e.into_error()))?;
+    counted.flush().map_err(|e| Error::io("write", out, e))?;
     Ok(Summary {
         rows,
         batches,
-        bytes,
+        bytes: counted.bytes,
     })
 }

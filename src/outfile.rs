@@ -3,6 +3,7 @@
 //! write never leaves a half file at the destination that a reader could take for a whole one.
 
 use std::fs::{File, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -89,6 +90,25 @@ impl Drop for TempOut {
             // file that cannot be removed is named `*.tmp` and never taken for the output.
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+/// A writer that counts the bytes it passes on: the length of a file written into a sink the
+/// writers cannot stat.
+pub(crate) struct Counted<W> {
+    pub(crate) inner: W,
+    pub(crate) bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -45,9 +45,11 @@
 //! to `out` once complete. So a write that fails (an error, a panic, a killed process) never
 //! leaves at `out` a truncated file that looks like Parquet: on an error the temporary file
 //! is removed and `out` is as it was; after a crash a `*.tmp` file may remain. **An existing
-//! file at `out` is replaced** (atomically on POSIX: readers see the old file or the new one);
-//! callers that must not clobber check first. The data is not synced to disk unless
-//! `ParquetOptions::sync` asks for it.
+//! file at `out` is replaced** (atomically on POSIX: readers see the old file or the new one).
+//! Callers that must not replace a file, not even one created while they write, write into
+//! a file of their own with [`write_batches_to`] and move it into place without replacing
+//! (as `tmm convert` does). The data is not synced to disk unless `ParquetOptions::sync` asks
+//! for it.
 //!
 //! # Errors
 //!
@@ -56,6 +58,7 @@
 //! error of this crate raised by the batch source (a `BatchReader` over a file: a value that
 //! does not fit its Arrow type) comes back as itself, naming the source file.
 
+use std::io::Write;
 use std::path::Path;
 
 use std::sync::Arc;
@@ -73,7 +76,7 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use crate::arrow::BatchReader;
 use crate::error::{Error, Result};
 use crate::npy_windows::NpyWindows;
-use crate::outfile::{from_arrow, from_boxed, writer_error, TempOut};
+use crate::outfile::{from_arrow, from_boxed, writer_error, Counted, TempOut};
 use crate::{DynArray, Element, Memmap, RecordLog};
 use std::panic::RefUnwindSafe;
 
@@ -334,8 +337,56 @@ pub unsafe fn write_npy(
     write_impl(&mut *reader, out.as_ref(), options)
 }
 
+/// Writes every batch of `reader` as one whole Parquet file into `sink`, for callers that
+/// put the output in place themselves: a temporary file of their own that they rename
+/// without replacing an existing file, a pipe, a socket, a `Vec<u8>`. `name` is only what
+/// errors call the output. Nothing is renamed or synced; `options.sync` is not used. The
+/// summary's `bytes` counts what went into `sink`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{Int64Array, RecordBatch, RecordBatchIterator};
+/// use arrow_schema::{DataType, Field, Schema};
+/// use typed_memmap::parquet::{write_batches_to, ParquetOptions};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
+/// let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(vec![7, 8]))])?;
+/// let mut bytes = Vec::new();
+/// let batches = RecordBatchIterator::new([Ok(batch)], schema);
+/// let summary = write_batches_to(batches, &mut bytes, "ids.parquet", &ParquetOptions::default())?;
+/// assert_eq!(summary.bytes, bytes.len() as u64);
+/// assert_eq!((&bytes[..4], &bytes[bytes.len() - 4..]), (&b"PAR1"[..], &b"PAR1"[..]));
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// As [`write_batches`], with [`Error::Io`] for a failed write into `sink`; on an error
+/// `sink` holds a partial file, which the caller discards.
+pub fn write_batches_to<W: Write + Send>(
+    mut reader: impl RecordBatchReader,
+    sink: W,
+    name: impl AsRef<Path>,
+    options: &ParquetOptions,
+) -> Result<Summary> {
+    write_to(&mut reader, sink, name.as_ref(), options)
+}
+
 fn write_impl(
     reader: &mut dyn RecordBatchReader,
+    out: &Path,
+    options: &ParquetOptions,
+) -> Result<Summary> {
+    let mut tmp = TempOut::create(out)?;
+    let summary = write_to(reader, tmp.file(), out, options)?;
+    tmp.commit(options.sync)?;
+    Ok(summary)
+}
+
+/// The Parquet file of `reader`'s batches, written into `sink`; `out` names it in errors.
+fn write_to(
+    reader: &mut dyn RecordBatchReader,
+    sink: impl Write + Send,
     out: &Path,
     options: &ParquetOptions,
 ) -> Result<Summary> {
@@ -349,39 +400,35 @@ fn write_impl(
     }
     // Parquet has no timestamp in seconds: such columns are written in milliseconds.
     let coerced = coerce_schema(&schema);
-    let mut tmp = TempOut::create(out)?;
-    let (rows, batches, row_groups) = {
-        let parquet_err = |e| from_parquet(out, e);
-        let mut writer = ArrowWriter::try_new(
-            tmp.file(),
-            coerced.clone().unwrap_or(schema),
-            Some(options.properties()),
-        )
-        .map_err(parquet_err)?;
-        let (mut rows, mut batches) = (0u64, 0u64);
-        for batch in reader {
-            let mut batch = batch.map_err(|e| from_arrow(out, FORMAT, e))?;
-            if let Some(schema) = &coerced {
-                batch = coerce_batch(schema, batch).map_err(|e| from_arrow(out, FORMAT, e))?;
-            }
-            writer.write(&batch).map_err(parquet_err)?;
-            rows += batch.num_rows() as u64;
-            batches += 1;
-        }
-        let metadata = writer.close().map_err(parquet_err)?;
-        (rows, batches, metadata.num_row_groups())
+    let parquet_err = |e| from_parquet(out, e);
+    let mut counted = Counted {
+        inner: sink,
+        bytes: 0,
     };
-    let bytes = tmp
-        .file()
-        .metadata()
-        .map_err(|e| Error::io("stat", out, e))?
-        .len();
-    tmp.commit(options.sync)?;
+    let mut writer = ArrowWriter::try_new(
+        &mut counted,
+        coerced.clone().unwrap_or(schema),
+        Some(options.properties()),
+    )
+    .map_err(parquet_err)?;
+    let (mut rows, mut batches) = (0u64, 0u64);
+    for batch in reader {
+        let mut batch = batch.map_err(|e| from_arrow(out, FORMAT, e))?;
+        if let Some(schema) = &coerced {
+            batch = coerce_batch(schema, batch).map_err(|e| from_arrow(out, FORMAT, e))?;
+        }
+        writer.write(&batch).map_err(parquet_err)?;
+        rows += batch.num_rows() as u64;
+        batches += 1;
+    }
+    // `close` writes the footer and flushes the writer's buffer into `counted`.
+    let metadata = writer.close().map_err(parquet_err)?;
+    counted.flush().map_err(|e| Error::io("write", out, e))?;
     Ok(Summary {
         rows,
         batches,
-        row_groups,
-        bytes,
+        row_groups: metadata.num_row_groups(),
+        bytes: counted.bytes,
     })
 }
 

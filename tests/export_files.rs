@@ -398,3 +398,70 @@ fn read_parquet_ids(path: &Path) -> Vec<i64> {
     }
     ids
 }
+
+/// A sink that takes `room` bytes, then fails every write.
+struct Full {
+    room: usize,
+}
+
+impl std::io::Write for Full {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no room left",
+            ));
+        }
+        let n = buf.len().min(self.room);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `write_batches_to` puts the same file into a sink as `write_batches` puts at a path, counts
+/// its bytes, and a sink that fails is an I/O error naming the output's given name.
+#[test]
+fn writing_into_a_sink_makes_the_same_file_and_names_the_output_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let reader = || RecordBatchIterator::new(batches(3, 500), schema());
+
+    let path = dir.path().join("ids.parquet");
+    let options = pq::ParquetOptions {
+        row_group_rows: 700,
+        ..Default::default()
+    };
+    let at_path = pq::write_batches(reader(), &path, &options).unwrap();
+    let mut bytes = Vec::new();
+    let into = pq::write_batches_to(reader(), &mut bytes, "ids.parquet", &options).unwrap();
+    assert_eq!(into, at_path);
+    assert_eq!(bytes, std::fs::read(&path).unwrap());
+    assert_eq!(into.bytes, bytes.len() as u64);
+    let e =
+        pq::write_batches_to(reader(), Full { room: 100 }, "x/ids.parquet", &options).unwrap_err();
+    match &e {
+        Error::Io { path, source, .. } => {
+            assert_eq!(path, Path::new("x/ids.parquet"), "{e}");
+            assert_eq!(source.kind(), std::io::ErrorKind::StorageFull, "{e}");
+        }
+        e => panic!("{e:?}"),
+    }
+
+    let path = dir.path().join("ids.arrow");
+    let options = ipc::IpcOptions::default();
+    let at_path = ipc::write_batches(reader(), &path, &options).unwrap();
+    let mut bytes = Vec::new();
+    let into = ipc::write_batches_to(reader(), &mut bytes, "ids.arrow", &options).unwrap();
+    assert_eq!(into, at_path);
+    assert_eq!(bytes, std::fs::read(&path).unwrap());
+    assert_eq!(read_ipc_ids(&path), (0..1500).collect::<Vec<_>>());
+    let e =
+        ipc::write_batches_to(reader(), Full { room: 100 }, "x/ids.arrow", &options).unwrap_err();
+    match &e {
+        Error::Io { path, .. } => assert_eq!(path, Path::new("x/ids.arrow"), "{e}"),
+        e => panic!("{e:?}"),
+    }
+}

@@ -140,45 +140,59 @@ fn a_killed_conversion_leaves_out_as_it_was() {
 }
 
 /// Interrupted (Ctrl-C, `kill`), a conversion removes its temporary file and ends as the
-/// signal would end it, OUT as it was.
+/// signal would end it, OUT as it was, whatever the format: the directory holds the input
+/// and OUT, nothing else.
 #[test]
 #[cfg(unix)]
 fn an_interrupted_conversion_leaves_nothing() {
     use std::os::unix::process::ExitStatusExt;
     let (dir, input) = input(3 << 20);
-    for signal in ["INT", "TERM"] {
-        let out = dir.path().join("out.jsonl");
-        std::fs::write(&out, "old").unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tmm"))
-            .args(["convert".as_ref(), input.as_os_str(), "--to".as_ref()])
-            .args([
-                "jsonl".as_ref(),
-                "-o".as_ref(),
-                out.as_os_str(),
-                "--force".as_ref(),
-            ])
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while temp_files(dir.path()).is_empty() && start.elapsed() < Duration::from_secs(60) {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "ended before it was seen"
-            );
-            std::thread::sleep(Duration::from_millis(5));
+    let names = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    for to in ["jsonl", "parquet", "arrow"] {
+        for signal in ["INT", "TERM"] {
+            let name = format!("out.{to}");
+            let out = dir.path().join(&name);
+            std::fs::write(&out, "old").unwrap();
+            let mut child = Command::new(env!("CARGO_BIN_EXE_tmm"))
+                .args(["convert".as_ref(), input.as_os_str(), "--to".as_ref()])
+                .args([
+                    to.as_ref(),
+                    "-o".as_ref(),
+                    out.as_os_str(),
+                    "--force".as_ref(),
+                ])
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let start = Instant::now();
+            while names().len() < 3 && start.elapsed() < Duration::from_secs(60) {
+                assert!(
+                    child.try_wait().unwrap().is_none(),
+                    "{to}: ended before it was seen"
+                );
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            assert_eq!(temp_files(dir.path()).len(), 1, "{to}: {:?}", names());
+            let kill = Command::new("kill")
+                .arg(format!("-{signal}"))
+                .arg(child.id().to_string())
+                .status()
+                .unwrap();
+            assert!(kill.success());
+            let status = child.wait().unwrap();
+            let number = if signal == "INT" { 2 } else { 15 };
+            assert_eq!(status.signal(), Some(number), "{to} {signal}: {status}");
+            assert_eq!(names(), ["in.npy", name.as_str()], "{to} {signal}");
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+            std::fs::remove_file(&out).unwrap();
         }
-        let kill = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(kill.success());
-        let status = child.wait().unwrap();
-        let number = if signal == "INT" { 2 } else { 15 };
-        assert_eq!(status.signal(), Some(number), "{signal}: {status}");
-        assert_eq!(temp_files(dir.path()), Vec::<String>::new(), "{signal}");
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
     }
 }
 

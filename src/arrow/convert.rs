@@ -331,6 +331,7 @@ const PARALLEL_BYTES: usize = 1 << 20;
 
 /// Bytes of output per run of a parallel gather: many runs per thread, so a busy core's
 /// share is stolen by the other. Small under Miri, so its tests cover several runs quickly.
+#[cfg_attr(not(feature = "rayon"), allow(dead_code))]
 const RUN_BYTES: usize = if cfg!(miri) { 64 } else { 256 << 10 };
 
 /// `len` values of `W` at `start + i * stride` of `bytes` (`stride >= size_of::<W>()`), byte

@@ -51,6 +51,18 @@ impl Write for Sink {
     }
 }
 
+/// The Parquet and Arrow IPC writers of the library write through this; a failed write is
+/// theirs to report (naming `OUT`).
+impl Write for Dest {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 impl Dest {
     /// Checks `out` against `input` and `force`, and opens the temporary file (or stdout).
     pub fn create(out: &Path, input: &Path, force: bool, format: Format) -> Result<Dest, CliError> {
@@ -172,14 +184,6 @@ fn exists(path: &Path) -> CliError {
         "{} exists; give --force to replace it",
         path.display()
     ))
-}
-
-/// The checks of [`Dest::create`] for a format whose writer makes the file itself.
-pub fn check_file(out: &Path, input: &Path, force: bool, format: Format) -> Result<(), CliError> {
-    if out == Path::new("-") {
-        return Err(to_stdout(format));
-    }
-    check_target(out, input, force)
 }
 
 fn to_stdout(format: Format) -> CliError {

@@ -144,30 +144,29 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode, CliError> {
         ));
     }
     let bar = || crate::progress::bar(args.progress, array.as_bytes().len() as u64);
-    let (result, bar) = match job {
+    let mut dest = dest::Dest::create(&args.output, &args.input.file, args.force, args.to)?;
+    let bar = bar();
+    reader.set_bar(bar.clone());
+    let written = match job {
         Job::Table(format, dtype, schema) => {
-            dest::check_file(&args.output, &args.input.file, args.force, format)?;
-            let bar = bar();
-            reader.set_bar(bar.clone());
             let compression = args.compression.unwrap_or(Compression::Snappy);
-            let written = table::write(&reader, &dtype, schema, format, compression, &args.output);
-            (written, bar)
+            table::write(
+                &reader,
+                &dtype,
+                schema,
+                format,
+                compression,
+                &args.output,
+                &mut dest,
+            )
         }
-        Job::Stream(stream) => {
-            let mut dest = dest::Dest::create(&args.output, &args.input.file, args.force, args.to)?;
-            let bar = bar();
-            reader.set_bar(bar.clone());
-            let written = match &stream {
-                Stream::Npy(plan) => plan.write(&reader, &mut dest),
-                Stream::Csv(dtype) => csv::write(&reader, dtype, &mut dest),
-                Stream::Jsonl(dtype) => jsonl::write(&reader, dtype, &mut dest),
-            };
-            let result = written.and_then(|()| dest.finish());
-            // The temporary file is in place or removed (the destination is consumed).
-            interrupt::forget();
-            (result, bar)
-        }
+        Job::Stream(Stream::Npy(plan)) => plan.write(&reader, &mut dest),
+        Job::Stream(Stream::Csv(dtype)) => csv::write(&reader, &dtype, &mut dest),
+        Job::Stream(Stream::Jsonl(dtype)) => jsonl::write(&reader, &dtype, &mut dest),
     };
+    let result = written.and_then(|()| dest.finish());
+    // The temporary file is in place or removed (the destination is consumed).
+    interrupt::forget();
     if let Some(bar) = &bar {
         bar.finish();
     }

@@ -21,6 +21,7 @@ use typed_memmap::arrow::BatchReader;
 use typed_memmap::{Dtype, DynArray, Order};
 
 use super::chunks::Reader;
+use super::dest::Dest;
 use super::Format;
 use crate::error::CliError;
 
@@ -73,6 +74,7 @@ pub fn write(
     format: Format,
     compression: super::Compression,
     out: &Path,
+    dest: &mut Dest,
 ) -> Result<(), CliError> {
     let shape = reader.shape();
     let inner = shape.get(1..).unwrap_or(&[]).to_vec();
@@ -92,11 +94,12 @@ pub fn write(
                         },
                         ..Default::default()
                     };
-                    typed_memmap::parquet::write_batches(batches, out, &options).map(|_| ())
+                    typed_memmap::parquet::write_batches_to(batches, dest, out, &options)
+                        .map(|_| ())
                 }
                 _ => {
                     let options = typed_memmap::ipc::IpcOptions::default();
-                    typed_memmap::ipc::write_batches(batches, out, &options).map(|_| ())
+                    typed_memmap::ipc::write_batches_to(batches, dest, out, &options).map(|_| ())
                 }
             }
         });
