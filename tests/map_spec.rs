@@ -676,6 +676,24 @@ fn bad_specs_are_typed_errors() {
     );
     assert!(bad.split(3).is_err());
 
+    // Shapes too big for any array, even holding no element (numpy: `array is too big`),
+    // through every way a spec opens.
+    for shape in [vec![0, 1 << 62, 4], vec![1 << 62, 1 << 62]] {
+        let huge = MapSpec::new(&path, "'<f8'", 0, shape.clone(), Order::C, Mode::ReadOnly);
+        let errs = [
+            unsafe { huge.open_dyn() }.unwrap_err(),
+            unsafe { huge.open::<f64>() }.unwrap_err(),
+            unsafe { huge.clone().with_rows(0..0).open_dyn() }.unwrap_err(),
+        ];
+        for err in errs {
+            assert!(
+                matches!(&err, Error::ShapeOverflow { shape: s, itemsize: 8, .. } if s == &shape),
+                "{shape:?}: {err:?}"
+            );
+            assert!(err.to_string().contains("x.f64"), "{err}");
+        }
+    }
+
     // The map's own checks: a file too short for the spec, a misaligned offset.
     let long = MapSpec::new(&path, "'<f8'", 0, vec![11], Order::C, Mode::ReadWrite);
     let err = unsafe { long.open_mut::<f64>() }.unwrap_err();
