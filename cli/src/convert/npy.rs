@@ -3,8 +3,9 @@
 //! The output is what `np.save(out, np.load(input))` writes: the same dtype (byte order,
 //! padding and all), shape and memory order, with `fortran_order` set as numpy sets it (only
 //! for an F-order array that is not also C-contiguous). A subarray dtype is folded into the
-//! shape (see [`super::chunks`]); with `--fields`, the elements of an F-order array whose
-//! field is a subarray are written in C order, as numpy does.
+//! shape (see [`super::chunks`]). With `--fields` naming one field of an F-order array, the
+//! elements are written in C order unless the field is the whole element, as numpy does for
+//! `arr['a']`; several fields keep the input's order, as `repack_fields` does.
 
 use typed_memmap::npy::write_header;
 use typed_memmap::{Dtype, Field, RecordDtype};
@@ -36,10 +37,16 @@ impl Plan {
             }
             dtype => (dtype, false),
         };
-        // A field's subarray lies inside each element, so in an F-order array the selection
-        // is neither C- nor F-contiguous, and numpy writes it in C order.
-        let in_c_order = folded && !c_contiguous;
-        let fortran = !folded && !c_contiguous;
+        // numpy's `arr['a']` is a view with the input's element stride: unless the field is
+        // the whole element, it is neither C- nor F-contiguous in an F-order array, and
+        // numpy writes it in C order. So is a field's subarray, which lies inside each
+        // element. (Several fields are repacked into a copy that keeps the memory order.)
+        let strided_view = match (fields, &segments) {
+            ([_], Some(segments)) => segments[..] != [(0, reader.dtype().itemsize())],
+            _ => false,
+        };
+        let in_c_order = (folded || strided_view) && !c_contiguous;
+        let fortran = !(folded || strided_view) && !c_contiguous;
         let header = write_header(&dtype, &shape, fortran).map_err(|e| {
             CliError::Usage(format!(
                 "cannot write the dtype {} to a .npy file: {}",
