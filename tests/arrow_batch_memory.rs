@@ -4,71 +4,17 @@
 //! 32-byte records is gathered (the copying path; the zero-copy path allocates no buffers).
 #![cfg(feature = "arrow")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
+mod counting_alloc;
+
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
+use counting_alloc::peak_of;
 use typed_memmap::arrow::BatchReader;
 use typed_memmap::npy::{parse_descr, write_header};
 use typed_memmap::DynArray;
-
-/// `System`, counting the bytes currently allocated and the peak.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = CURRENT.fetch_add(by, Ordering::SeqCst) + by;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-}
-
-// SAFETY: every method forwards to `System` with the same arguments and returns its result
-// unchanged; the counters are only bookkeeping and never affect the memory handed out.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as in `alloc`.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` (through this allocator) with `layout`.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which `System` shares.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Ordering::SeqCst);
-            }
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
 
 /// 32-byte records: four 8-byte fields.
 const DESCR: &str = "[('t', '<i8'), ('price', '<f8'), ('qty', '<u8'), ('flag', '<f8')]";
@@ -99,24 +45,24 @@ fn write_records(path: &Path, rows: usize) {
 /// Converts every batch of the file, checking the prices, and returns the peak of the heap
 /// bytes allocated on top of what was allocated before.
 fn peak_of_conversion(path: &Path, rows: usize) -> usize {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    // SAFETY: the test's files are private to it; nobody writes or truncates them.
-    let array = unsafe { DynArray::open(path) }.unwrap();
-    let reader = BatchReader::new(array, ROWS_PER_BATCH).unwrap();
-    let mut seen = 0usize;
-    for batch in reader {
-        let batch = batch.unwrap();
-        let price = batch.column(1).as_primitive::<Float64Type>();
-        assert_eq!(price.value(0), seen as f64);
-        assert_eq!(
-            price.value(price.len() - 1),
-            (seen + price.len() - 1) as f64
-        );
-        seen += batch.num_rows();
-    }
-    assert_eq!(seen, rows);
-    PEAK.load(Ordering::SeqCst) - base
+    let ((), peak) = peak_of(|| {
+        // SAFETY: the test's files are private to it; nobody writes or truncates them.
+        let array = unsafe { DynArray::open(path) }.unwrap();
+        let reader = BatchReader::new(array, ROWS_PER_BATCH).unwrap();
+        let mut seen = 0usize;
+        for batch in reader {
+            let batch = batch.unwrap();
+            let price = batch.column(1).as_primitive::<Float64Type>();
+            assert_eq!(price.value(0), seen as f64);
+            assert_eq!(
+                price.value(price.len() - 1),
+                (seen + price.len() - 1) as f64
+            );
+            seen += batch.num_rows();
+        }
+        assert_eq!(seen, rows);
+    });
+    peak
 }
 
 #[test]
