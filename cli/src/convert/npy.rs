@@ -45,8 +45,9 @@ impl Plan {
             ([_], Some(segments)) => segments[..] != [(0, reader.dtype().itemsize())],
             _ => false,
         };
-        let in_c_order = (folded || strided_view) && !c_contiguous;
-        let fortran = !(folded || strided_view) && !c_contiguous;
+        let inside = folded || strided_view;
+        let in_c_order = inside && !c_contiguous;
+        let fortran = !inside && !c_contiguous;
         let header = write_header(&dtype, &shape, fortran).map_err(|e| {
             CliError::Usage(format!(
                 "cannot write the dtype {} to a .npy file: {}",
