@@ -5,11 +5,13 @@
 
 Makes DIR/ticks.npy (numpy writes it: --mib MiB of 32-byte records ts, price, qty, side,
 flags, venue, id from a seeded generator), builds the `npy2parquet` example in release mode,
-then for each codec runs, in turn, ours (`npy2parquet IN OUT --codec C`) and pyarrow's
+then for each codec runs, in turn, ours (`npy2parquet IN OUT --codec C`, once with the
+default threads and once with `--threads 1`) and pyarrow's
 (`benches/parquet_peer.py`: `np.load(mmap_mode='r')` -> `pa.Table` -> `pq.write_table`),
 each under `/usr/bin/time -v` for its wall time and peak RSS. Prints per codec the median
 wall seconds of each side, the ratio pyarrow / ours (pairs taken run by run), and both peak
-RSS. Finally checks that pyarrow reads the same values from both files.
+RSS. Finally checks that pyarrow reads the same values from both files, and that our two
+files are the same bytes.
 Needs numpy and pyarrow (tests/requirements.txt) and GNU time (`/usr/bin/time`).
 """
 import argparse
@@ -84,21 +86,31 @@ def main():
     print('input: %s, %d MiB of %d-byte records, load %s' % (
         npy, os.path.getsize(npy) >> 20, DTYPE.itemsize,
         ' '.join('%.2f' % x for x in os.getloadavg())))
-    print('| codec | ours s | pyarrow s | pyarrow/ours | ours peak RSS | pyarrow peak RSS |')
-    print('|---|---|---|---|---|---|')
+    print('| codec | ours s | ours, one thread s | pyarrow s | pyarrow/ours | '
+          'pyarrow/ours one thread | ours peak RSS | pyarrow peak RSS |')
+    print('|---|---|---|---|---|---|---|---|')
     for codec in args.codecs.split(','):
         ours_out = os.path.join(work, 'ours-%s.parquet' % codec)
+        one_out = os.path.join(work, 'ours-one-%s.parquet' % codec)
         peer_out = os.path.join(work, 'pyarrow-%s.parquet' % codec)
-        ours, theirs = [], []
+        ours, one, theirs = [], [], []
         for _ in range(args.runs):
             ours.append(timed([ours_bin, npy, ours_out, '--codec', codec]))
+            one.append(timed([ours_bin, npy, one_out, '--codec', codec, '--threads', '1']))
             theirs.append(timed([sys.executable, peer, npy, peer_out, codec]))
         ratios = [t[0] / o[0] for o, t in zip(ours, theirs)]
-        print('| %s | %.3f | %.3f | %.2fx | %d MiB | %d MiB |' % (
+        ratios_one = [t[0] / o[0] for o, t in zip(one, theirs)]
+        print('| %s | %.3f | %.3f | %.3f | %.2fx | %.2fx | %d MiB | %d MiB |' % (
             codec, statistics.median(o[0] for o in ours),
+            statistics.median(o[0] for o in one),
             statistics.median(t[0] for t in theirs), statistics.median(ratios),
-            max(o[1] for o in ours) >> 10, max(t[1] for t in theirs) >> 10))
+            statistics.median(ratios_one),
+            max(o[1] for o in ours + one) >> 10, max(t[1] for t in theirs) >> 10))
         check(ours_out, peer_out)
+        with open(ours_out, 'rb') as a, open(one_out, 'rb') as b:
+            if a.read() != b.read():
+                sys.exit('%s and %s differ: the thread count changed the file' % (
+                    ours_out, one_out))
 
 
 def check(ours_path, peer_path):

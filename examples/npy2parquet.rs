@@ -3,11 +3,13 @@
 //!
 //! ```text
 //! cargo run --release --features parquet-snappy,ipc --example npy2parquet -- \
-//!     IN.npy OUT.parquet [--codec none|snappy|lz4] [--rows-per-batch N] [--row-group-rows N]
+//!     IN.npy OUT.parquet [--codec none|snappy|lz4] [--rows-per-batch N] [--row-group-rows N] \
+//!     [--threads N]
 //! cargo run --release --features parquet-snappy,ipc --example npy2parquet -- IN.npy OUT.arrow
 //! ```
 //!
 //! An output ending in `.arrow` or `.feather` is an Arrow IPC file, anything else Parquet.
+//! `--threads` is `ParquetOptions::threads` (0, the default: one per core).
 //! Prints one line: rows, batches, row groups, bytes written and seconds.
 
 use std::path::PathBuf;
@@ -18,7 +20,7 @@ use typed_memmap::{ipc, parquet};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let usage = "usage: npy2parquet IN.npy OUT [--codec none|snappy|lz4] [--rows-per-batch N] \
-                 [--row-group-rows N]";
+                 [--row-group-rows N] [--threads N]";
     let input = PathBuf::from(args.next().ok_or(usage)?);
     let output = PathBuf::from(args.next().ok_or(usage)?);
     let mut options = parquet::ParquetOptions::default();
@@ -37,6 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             "--rows-per-batch" => options.rows_per_batch = value.parse()?,
             "--row-group-rows" => options.row_group_rows = value.parse()?,
+            "--threads" => options.threads = value.parse()?,
             other => return Err(format!("unknown flag {other:?}; {usage}").into()),
         }
     }

@@ -2,8 +2,10 @@
 //!
 //! [`write_batches`] streams any Arrow [`RecordBatchReader`] into a Parquet file, one row
 //! group at a time: memory stays bounded by one batch plus one row group, whatever the size
-//! of the file (see [`ParquetOptions`] for the bound). The writer is the `parquet` crate's
-//! `ArrowWriter`; the Arrow schema is stored in the file's metadata (`ARROW:schema`), so
+//! of the file (see [`ParquetOptions`] for the bound). The file is the one the `parquet`
+//! crate's `ArrowWriter` writes with the same properties, byte for byte, but the columns of
+//! each batch are encoded in parallel, on [`ParquetOptions::threads`] threads. The Arrow
+//! schema is stored in the file's metadata (`ARROW:schema`), so
 //! pyarrow, Polars and DataFusion read back the exact Arrow types and the field metadata,
 //! with one exception: Parquet has no timestamp in seconds, so a `Timestamp(Second)` column
 //! (numpy's `M8[s]`, `M8[m]`, `M8[h]`) is written in milliseconds, as pyarrow's `write_table`
@@ -70,15 +72,17 @@ use arrow_array::{
     RecordBatchOptions, RecordBatchReader, StructArray, TimestampMillisecondArray,
 };
 use arrow_schema::{ArrowError, DataType, Field, FieldRef, Schema, SchemaRef, TimeUnit};
-use parquet::arrow::ArrowWriter;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
+use self::columns::ColumnsWriter;
 use crate::arrow::BatchReader;
 use crate::error::{Error, Result};
 use crate::npy_windows::NpyWindows;
 use crate::outfile::{from_arrow, from_boxed, writer_error, Counted, TempOut};
 use crate::{DynArray, Element, Memmap, RecordLog};
 use std::panic::RefUnwindSafe;
+
+mod columns;
 
 /// The format's name in errors.
 const FORMAT: &str = "Parquet";
@@ -154,6 +158,11 @@ pub struct ParquetOptions {
     /// (default `false`, as pyarrow), so that the file survives a power failure once the
     /// write returned.
     pub sync: bool,
+    /// The threads that encode the columns of a batch, each column on one of them: a pool of
+    /// its own that lives for the write (default 0: one per core, as
+    /// [`std::thread::available_parallelism`] says; 1 encodes on the calling thread only).
+    /// The file is the same whatever the number.
+    pub threads: usize,
 }
 
 impl Default for ParquetOptions {
@@ -164,6 +173,7 @@ impl Default for ParquetOptions {
             row_group_rows: 1 << 20,
             row_group_bytes: 128 << 20,
             sync: false,
+            threads: 0,
         }
     }
 }
@@ -405,10 +415,15 @@ fn write_to(
         inner: sink,
         bytes: 0,
     };
-    let mut writer = ArrowWriter::try_new(
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut writer = ColumnsWriter::try_new(
         &mut counted,
         coerced.clone().unwrap_or(schema),
-        Some(options.properties()),
+        options.properties(),
+        threads,
     )
     .map_err(parquet_err)?;
     let (mut rows, mut batches) = (0u64, 0u64);
