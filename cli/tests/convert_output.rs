@@ -308,3 +308,73 @@ fn help_has_examples() {
         assert!(text.contains(to), "{to}: {text}");
     }
 }
+
+/// An OUT that is a named pipe (as `/dev/null` or a terminal would be) is written in place,
+/// without `--force`: it stays a pipe, and what comes out of it is the file a conversion to
+/// a path writes, for every format.
+#[test]
+#[cfg(unix)]
+fn a_pipe_is_written_in_place() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, input) = input(1000);
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    for to in ["npy", "csv", "jsonl", "parquet", "arrow"] {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                std::fs::File::open(&fifo)
+                    .unwrap()
+                    .read_to_end(&mut bytes)
+                    .unwrap();
+                bytes
+            })
+        };
+        let run = tmm(&[&"convert", &input, &"--to", &to, &"-o", &fifo]);
+        assert!(run.status.success(), "{to}: {}", stderr(&run));
+        let through_pipe = reader.join().unwrap();
+        let file = dir.path().join(format!("out.{to}"));
+        let run = tmm(&[&"convert", &input, &"--to", &to, &"-o", &file]);
+        assert!(run.status.success(), "{to}: {}", stderr(&run));
+        assert!(through_pipe == std::fs::read(&file).unwrap(), "{to}");
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "{to}: the pipe was replaced ({kind:?})");
+        assert!(temp_files(dir.path()).is_empty(), "{to}");
+    }
+}
+
+/// A symbolic link as OUT: with `--force` the file it names is replaced and the link stays;
+/// without, the file it names counts as existing.
+#[test]
+#[cfg(unix)]
+fn a_link_is_followed_not_replaced() {
+    let (dir, input) = input(10);
+    let real = dir.path().join("real.csv");
+    let link = dir.path().join("link.csv");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink("real.csv", &link).unwrap();
+    let run = tmm(&[&"convert", &input, &"--to", &"csv", &"-o", &link]);
+    let err = one_error_line(&run, "no --force");
+    assert!(err.contains("exists"), "{err}");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "old");
+    let run = tmm(&[
+        &"convert", &input, &"--to", &"csv", &"-o", &link, &"--force",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("real.csv"));
+    let plain = dir.path().join("plain.csv");
+    let run = tmm(&[&"convert", &input, &"--to", &"csv", &"-o", &plain]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        std::fs::read(&real).unwrap(),
+        std::fs::read(&plain).unwrap()
+    );
+    assert!(temp_files(dir.path()).is_empty());
+}

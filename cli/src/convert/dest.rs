@@ -6,6 +6,11 @@
 //! names). The rename is atomic, so `OUT` is either what it was or the whole new file. A
 //! failed conversion removes its temporary file, and so does one interrupted by a signal
 //! (see [`super::interrupt`]); only a `SIGKILL` leaves a hidden `.OUT.*.tmm-tmp` file.
+//!
+//! A symbolic link is followed: the file it names is replaced, the link stays. An `OUT`
+//! that is neither a regular file nor a directory (`/dev/null`, a named pipe, a terminal) is
+//! written in place, as a shell's `>` would: it is not replaced, so it needs no `--force`,
+//! and an interrupted conversion leaves in it what was written.
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -26,13 +31,20 @@ pub struct Dest {
 
 enum Target {
     Stdout,
-    File { path: PathBuf, force: bool },
+    /// A regular file, new or replaced: `path` is where the temporary file is renamed to.
+    File {
+        path: PathBuf,
+        force: bool,
+    },
+    /// A device, pipe or socket, written in place.
+    Special(PathBuf),
 }
 
 /// What the buffer writes into.
 enum Sink {
     Stdout(io::Stdout),
     Temp(NamedTempFile),
+    Special(std::fs::File),
 }
 
 impl Write for Sink {
@@ -40,6 +52,7 @@ impl Write for Sink {
         match self {
             Sink::Stdout(s) => s.write(buf),
             Sink::Temp(t) => t.write(buf),
+            Sink::Special(f) => f.write(buf),
         }
     }
 
@@ -47,6 +60,7 @@ impl Write for Sink {
         match self {
             Sink::Stdout(s) => s.flush(),
             Sink::Temp(t) => t.flush(),
+            Sink::Special(f) => f.flush(),
         }
     }
 }
@@ -75,7 +89,21 @@ impl Dest {
                 target: Target::Stdout,
             });
         }
-        check_target(out, input, force)?;
+        let out = match check_target(out, input, force)? {
+            Existing::Special => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(out)
+                    .map_err(|e| CliError::Io(format!("cannot open {}: {e}", out.display())))?;
+                return Ok(Dest {
+                    out: BufWriter::with_capacity(BUF_BYTES, Sink::Special(file)),
+                    target: Target::Special(out.to_path_buf()),
+                });
+            }
+            Existing::Regular(resolved) => resolved,
+            Existing::None => out.to_path_buf(),
+        };
+        let out = out.as_path();
         let dir = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -123,6 +151,7 @@ impl Dest {
         }
         Ok(match self.out.get_ref() {
             Sink::Temp(t) => Some(t.as_file()),
+            Sink::Special(f) => Some(f),
             Sink::Stdout(_) => None,
         })
     }
@@ -135,7 +164,7 @@ impl Dest {
                 Err(err) => err,
                 Ok(()) => CliError::Io("cannot write to stdout".into()),
             },
-            Target::File { path, .. } => {
+            Target::File { path, .. } | Target::Special(path) => {
                 CliError::Io(format!("cannot write {}: {e}", path.display()))
             }
         }
@@ -193,11 +222,22 @@ fn to_stdout(format: Format) -> CliError {
     ))
 }
 
-/// Refuses a directory, the input itself, and an existing file without `force`.
-fn check_target(out: &Path, input: &Path, force: bool) -> Result<(), CliError> {
+/// What `-o` names, once checked.
+enum Existing {
+    /// Nothing yet.
+    None,
+    /// A regular file (or a link to one), to replace: the path of the file itself, links
+    /// followed.
+    Regular(PathBuf),
+    /// A device, pipe or socket (or a link to one), to write in place.
+    Special,
+}
+
+/// Refuses a directory, the input itself, and an existing regular file without `force`.
+fn check_target(out: &Path, input: &Path, force: bool) -> Result<Existing, CliError> {
     let meta = match std::fs::metadata(out) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::None),
         Err(e) => {
             return Err(CliError::Io(format!(
                 "cannot look at the output {}: {e}",
@@ -218,10 +258,15 @@ fn check_target(out: &Path, input: &Path, force: bool) -> Result<(), CliError> {
             out.display()
         )));
     }
+    if !meta.is_file() {
+        return Ok(Existing::Special);
+    }
     if !force {
         return Err(exists(out));
     }
-    Ok(())
+    let resolved = std::fs::canonicalize(out)
+        .map_err(|e| CliError::Io(format!("cannot resolve the output {}: {e}", out.display())))?;
+    Ok(Existing::Regular(resolved))
 }
 
 /// Whether `out` (whose metadata is `meta`) is the file `input`.

@@ -58,7 +58,8 @@ Parquet (Snappy unless --compression none) and Arrow IPC: one column per field, 
 library's `typed_memmap::arrow` makes them; NaT is null.
 
 OUT is written beside itself under a temporary name and renamed when complete; an existing
-OUT is replaced only with --force, and never when it is the input.";
+OUT is replaced only with --force, and never when it is the input. A link is followed (the
+file it names is replaced); a device or named pipe (/dev/null, a FIFO) is written in place.";
 
 /// Write the data as .npy, CSV, JSON lines, Parquet or Arrow IPC.
 #[derive(Args, Debug)]
