@@ -36,7 +36,8 @@
 //! footer is written, so a failed write never leaves at `out` a file without a footer; on an
 //! error the temporary file is removed. **An existing file at `out` is replaced**
 //! (atomically on POSIX); [`write_batches_to`] writes into a file (or any sink) of the
-//! caller's, to put in place as it likes. Nothing is synced to disk unless
+//! caller's, to put in place as it likes. Links, devices and pipes: as for Parquet (a link is
+//! followed; `/dev/null` or a named pipe is written in place). Nothing is synced to disk unless
 //! `IpcOptions::sync` asks for it.
 //!
 //! # Errors

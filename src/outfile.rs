@@ -1,6 +1,10 @@
 //! The output file of the Parquet and Arrow IPC writers: written under a temporary name beside
 //! the destination and renamed over it only once complete, so that a failed or interrupted
 //! write never leaves a half file at the destination that a reader could take for a whole one.
+//!
+//! A destination that is a symbolic link is followed (the file it names is replaced, the link
+//! stays); one that exists and is neither a regular file nor a directory (`/dev/null`, a named
+//! pipe) is written in place, never replaced.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -9,7 +13,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// A file being written at a temporary path, to be renamed to its destination by
-/// [`commit`](TempOut::commit). Dropped uncommitted, it removes the temporary file.
+/// [`commit`](TempOut::commit). Dropped uncommitted, it removes the temporary file. For a
+/// device or pipe, the destination itself, written in place (`tmp` is empty).
 pub(crate) struct TempOut {
     file: Option<File>,
     tmp: PathBuf,
@@ -21,6 +26,24 @@ impl TempOut {
     /// created with `create_new`), so that a glob for the destination's extension never
     /// matches it and two writers of the same destination do not write into one file.
     pub(crate) fn create(dest: &Path) -> Result<TempOut> {
+        let dest = match std::fs::metadata(dest) {
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(dest)
+                    .map_err(|e| Error::io("open", dest, e))?;
+                return Ok(TempOut {
+                    file: Some(file),
+                    tmp: PathBuf::new(),
+                    dest: dest.to_path_buf(),
+                });
+            }
+            Ok(meta) if meta.is_file() => {
+                std::fs::canonicalize(dest).map_err(|e| Error::io("resolve", dest, e))?
+            }
+            _ => dest.to_path_buf(),
+        };
+        let dest = dest.as_path();
         let name = dest.file_name().ok_or_else(|| {
             Error::io(
                 "create",
@@ -67,6 +90,10 @@ impl TempOut {
             .file
             .take()
             .expect("the file is present until commit, which consumes self");
+        if self.tmp.as_os_str().is_empty() {
+            // A device or pipe, written in place: nothing to sync or rename.
+            return Ok(());
+        }
         if sync {
             file.sync_all()
                 .map_err(|e| Error::io("sync", &self.tmp, e))?;

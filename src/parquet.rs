@@ -50,7 +50,9 @@
 //! file at `out` is replaced** (atomically on POSIX: readers see the old file or the new one).
 //! Callers that must not replace a file, not even one created while they write, write into
 //! a file of their own with [`write_batches_to`] and move it into place without replacing
-//! (as `tmm convert` does). The data is not synced to disk unless `ParquetOptions::sync` asks
+//! (as `tmm convert` does). A symbolic link at `out` is followed: the file it names is
+//! replaced and the link stays. An `out` that is neither a file nor a directory
+//! (`/dev/null`, a named pipe) is written in place, never replaced. The data is not synced to disk unless `ParquetOptions::sync` asks
 //! for it.
 //!
 //! # Errors

@@ -465,3 +465,61 @@ fn writing_into_a_sink_makes_the_same_file_and_names_the_output_in_errors() {
         e => panic!("{e:?}"),
     }
 }
+
+/// A named pipe at `out` is written in place (as `/dev/null` would be) and stays a pipe; a
+/// symbolic link is followed, the file it names replaced and the link kept.
+#[test]
+#[cfg(unix)]
+fn pipes_are_written_in_place_and_links_followed() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let reader = || RecordBatchIterator::new(batches(3, 500), schema());
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    let drain = |fifo: std::path::PathBuf| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            std::fs::File::open(fifo)
+                .unwrap()
+                .read_to_end(&mut bytes)
+                .unwrap();
+            bytes
+        })
+    };
+
+    let options = pq::ParquetOptions {
+        sync: true,
+        ..Default::default()
+    };
+    let read = drain(fifo.clone());
+    pq::write_batches(reader(), &fifo, &options).unwrap();
+    let mut want = Vec::new();
+    pq::write_batches_to(reader(), &mut want, "x", &options).unwrap();
+    assert!(read.join().unwrap() == want, "parquet through the pipe");
+    let read = drain(fifo.clone());
+    ipc::write_batches(reader(), &fifo, &ipc::IpcOptions::default()).unwrap();
+    let mut want = Vec::new();
+    ipc::write_batches_to(reader(), &mut want, "x", &ipc::IpcOptions::default()).unwrap();
+    assert!(read.join().unwrap() == want, "ipc through the pipe");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    let real = dir.path().join("real.parquet");
+    let link = dir.path().join("link.parquet");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink("real.parquet", &link).unwrap();
+    pq::write_batches(reader(), &link, &options).unwrap();
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("real.parquet")
+    );
+    assert_eq!(read_parquet(&real).0, (0..1500).collect::<Vec<i64>>());
+    assert_eq!(names(dir.path()), ["link.parquet", "pipe", "real.parquet"]);
+}
