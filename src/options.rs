@@ -385,6 +385,7 @@ impl<T: Element, S: ShapeSpec> Options<T, S> {
     /// As [`open`](Options::open), plus read errors.
     pub fn read(&self, path: impl AsRef<Path>) -> Result<Array<T>> {
         let path = path.as_ref();
+        crate::map::refuse_pipe(path)?;
         let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
         self.read_open(&file, path)
     }

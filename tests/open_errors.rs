@@ -559,3 +559,73 @@ fn empty_files_and_zero_length_arrays_are_valid_in_every_mode() {
         assert_eq!(std::fs::read(&path).unwrap(), pattern(len));
     }
 }
+
+/// A named pipe is refused at once, as an I/O error naming it, by every way a file is
+/// opened: opening a pipe to read would wait for a writer. Run on another thread, so that a
+/// regression fails the test instead of hanging the suite.
+#[test]
+#[cfg(unix)]
+#[cfg_attr(miri, ignore = "file system")]
+fn a_named_pipe_is_refused_not_waited_on() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    use typed_memmap::{DynArray, LogHeader, RecordLog};
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.npy");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    type Open = fn(&Path) -> Result<(), Error>;
+    let opens: Vec<(&str, Open)> = vec![
+        // SAFETY (each open): the pipe is refused before anything is mapped.
+        ("Options::open", |p| {
+            unsafe { Options::<u8>::new().open(p) }.map(drop)
+        }),
+        ("Options::open_mut", |p| {
+            unsafe { Options::<u8>::new().open_mut(p) }.map(drop)
+        }),
+        ("Options::read", |p| Options::<u8>::new().read(p).map(drop)),
+        ("DynArray::open", |p| unsafe { DynArray::open(p) }.map(drop)),
+        ("DynArray::read", |p| DynArray::read(p).map(drop)),
+        ("npy::open", |p| {
+            unsafe { typed_memmap::npy::open::<f64>(p) }.map(drop)
+        }),
+        ("RecordLog::open", |p| {
+            unsafe { RecordLog::<u64>::open(p, LogHeader::none()) }.map(drop)
+        }),
+        // Writers too: opening a pipe to write waits for a reader.
+        ("Options::create", |p| {
+            unsafe { Options::<u8>::new().shape([4]).create(p) }.map(drop)
+        }),
+        ("npy::create", |p| {
+            unsafe { typed_memmap::npy::create::<f64>(p, &[4], Order::C) }.map(drop)
+        }),
+        ("LogWriter::open", |p| {
+            typed_memmap::LogWriter::<u64>::open(p, LogHeader::none()).map(drop)
+        }),
+    ];
+    for (what, open) in opens {
+        let (tx, rx) = mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(open(&path));
+        });
+        let result = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{what}: still waiting on the pipe after 20 s"));
+        match result {
+            Err(Error::Io { path, source, .. }) => {
+                assert_eq!(path, fifo, "{what}");
+                assert_eq!(source.kind(), std::io::ErrorKind::InvalidInput, "{what}");
+                assert!(
+                    source.to_string().contains("named pipe"),
+                    "{what}: {source}"
+                );
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}

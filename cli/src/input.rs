@@ -152,6 +152,23 @@ pub fn file_len(path: &Path) -> Result<u64, CliError> {
             path.display()
         )));
     }
+    #[cfg(unix)]
+    {
+        // Opening a pipe to read waits for a writer: refused, not hung on.
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() || kind.is_socket() {
+            let what = if kind.is_fifo() {
+                "named pipe"
+            } else {
+                "socket"
+            };
+            return Err(CliError::Usage(format!(
+                "{} is a {what}; tmm maps its input, so give a .npy or raw data file",
+                path.display()
+            )));
+        }
+    }
     Ok(meta.len())
 }
 

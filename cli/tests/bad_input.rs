@@ -194,3 +194,48 @@ fn messages_name_the_problem() {
     let out = tmm(&[&"info", &dir.path().join("none")]);
     assert!(stderr(&out).contains("No such file"), "{}", stderr(&out));
 }
+
+/// A named pipe as the input is refused at once (exit 2, one line naming it) by every
+/// command, not waited on: opening a pipe to read blocks until a writer comes.
+#[test]
+#[cfg(unix)]
+fn a_pipe_as_input_is_refused_not_waited_on() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.npy");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let fifo = fifo.to_str().unwrap();
+    for args in [
+        vec!["info", fifo],
+        vec!["show", fifo],
+        vec!["stats", fifo],
+        vec!["check", fifo],
+        vec!["follow", fifo, "--dtype", "<u8"],
+        vec!["convert", fifo, "--to", "csv", "-o", "-"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tmm"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("{args:?}: still waiting on the pipe after 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("pipe.npy") && err.contains("named pipe"),
+            "{err}"
+        );
+    }
+}

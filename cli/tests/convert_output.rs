@@ -199,6 +199,7 @@ fn an_interrupted_conversion_leaves_nothing() {
 /// Peak RSS of `tmm convert` in KiB, as the tool reports it with `TMM_PEAK_RSS` set (Linux's
 /// `VmHWM` of its own process; a parent's `getrusage` would count the parent's memory too,
 /// as it stood at the fork).
+#[cfg(target_os = "linux")]
 fn peak_rss_kib(input: &Path, to: &str, out: &Path) -> u64 {
     let run = Command::new(env!("CARGO_BIN_EXE_tmm"))
         .args([

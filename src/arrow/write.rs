@@ -420,6 +420,7 @@ fn write_impl(
         .transpose()
         .map_err(|e| reader_error(path, e))?;
     let plan = plan(schema, first.as_ref()).map_err(|e| at_path(e, path))?;
+    crate::map::refuse_pipe(path)?;
     let file = File::create(path).map_err(|e| Error::io("create", path, e))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let mut shape = vec![0];

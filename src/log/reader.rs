@@ -112,6 +112,7 @@ impl<T: Element> RecordLog<T> {
     /// rests on the promise the caller of `open` made.
     fn open_impl(path: &Path, header: LogHeader) -> Result<RecordLog<T>> {
         check_layout::<T>(path, header.byte_len())?;
+        crate::map::refuse_pipe(path)?;
         let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
         let identity = file.metadata().map_err(|e| Error::io("stat", path, e))?;
         let len = identity.len();

@@ -445,6 +445,7 @@ impl<T: Element> fmt::Debug for LogWriter<T> {
 /// Opens `path` for reading and writing with `options`, takes the writer lock, and returns
 /// the file and its length.
 fn open_locked(options: &OpenOptions, path: &Path, op: &'static str) -> Result<(File, u64)> {
+    crate::map::refuse_pipe(path)?;
     let file = options
         .clone()
         .read(true)

@@ -177,6 +177,7 @@ impl Request<'_> {
     /// Sizes the file for `mode` and works out the shape, without mapping.
     fn plan(&self, elem: ElementInfo, file: &File, path: &Path, mode: Mode) -> Result<Plan> {
         let meta = file.metadata().map_err(|e| Error::io("stat", path, e))?;
+        refuse_kind(&meta, path)?;
         // Linux opens a directory read-only without complaint and gives it a size, so a
         // zero-length shape would otherwise "map" it as an empty array.
         if meta.is_dir() {
@@ -410,7 +411,57 @@ unsafe fn rebuild(
     Ok(())
 }
 
-/// Opens `path` the way `mode` needs, without truncating (`w+` truncates after its checks).
+/// Refuses a named pipe or a socket at `path` before it is opened: opening a pipe waits for
+/// the other end, so the call would hang instead of failing, and neither holds an array to
+/// map or a file to seek in. Anything else (a file, a device, nothing) is for `open` to
+/// judge. One `stat`; the map's own opens use [`open_nonblocking`] and [`refuse_kind`]
+/// instead, which cost no extra system call.
+pub(crate) fn refuse_pipe(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) => refuse_kind(&meta, path),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The error for a named pipe or a socket (`meta` is `path`'s), `Ok` for anything else.
+pub(crate) fn refuse_kind(meta: &std::fs::Metadata, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        let what = if kind.is_fifo() {
+            "a named pipe"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            return Ok(());
+        };
+        let refused = std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{what} has no array to map or read in place; give the path of a file"),
+        );
+        Err(Error::io("open", path, refused))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (meta, path);
+        Ok(())
+    }
+}
+
+/// Opens `path` with `options`, and on Unix with `O_NONBLOCK`, so that a named pipe opens at
+/// once (instead of waiting for its other end) for the caller's `fstat` to find and
+/// [`refuse_kind`]. On a regular file or a device `O_NONBLOCK` changes nothing the crate
+/// relies on: it maps them, and reads them with plain reads that regular files never turn
+/// away.
+pub(crate) fn open_nonblocking(options: &mut OpenOptions, path: &Path) -> std::io::Result<File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NONBLOCK);
+    options.open(path)
+}
+
+/// Opens `path` the way `mode` needs, without truncating (`w+` truncates after its checks);
+/// `plan` refuses a pipe.
 fn open_for(path: &Path, mode: Mode) -> Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
@@ -423,7 +474,7 @@ fn open_for(path: &Path, mode: Mode) -> Result<File> {
             options.write(true).create(true).truncate(false);
         }
     }
-    options.open(path).map_err(|e| Error::io("open", path, e))
+    open_nonblocking(&mut options, path).map_err(|e| Error::io("open", path, e))
 }
 
 /// A name for an open file in error messages: its path where the platform tells it.

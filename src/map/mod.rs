@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 pub use advice::Advice;
 pub(crate) use backing::Backing;
 use engine::Mapped;
-pub(crate) use engine::{describe, ElementInfo, Request, Source};
+pub(crate) use engine::{
+    describe, open_nonblocking, refuse_kind, refuse_pipe, ElementInfo, Request, Source,
+};
 pub use mode::{Mode, ParseModeError};
 
 use crate::dtype::Dtype;

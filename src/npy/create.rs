@@ -239,6 +239,7 @@ fn header_for<T: Element>(path: &Path, shape: &[usize], fortran: bool) -> Result
 }
 
 fn create_file(path: &Path) -> Result<File> {
+    crate::map::refuse_pipe(path)?;
     OpenOptions::new()
         .read(true)
         .write(true)

@@ -175,6 +175,7 @@ impl Archive {
 
 /// Opens `path` read-only, with its length.
 fn open_file(path: &Path) -> Result<(File, u64)> {
+    crate::map::refuse_pipe(path)?;
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
     let len = file
         .metadata()

@@ -93,6 +93,7 @@ impl Writer {
     /// I/O errors.
     pub fn create(path: impl AsRef<Path>, compression: Compression) -> Result<Writer> {
         let path = path.as_ref();
+        crate::map::refuse_pipe(path)?;
         let file = File::create(path).map_err(|e| Error::io("create", path, e))?;
         Ok(Writer {
             path: path.to_path_buf(),
