@@ -55,7 +55,7 @@ use arrow_ipc::writer::{FileWriter, IpcWriteOptions};
 use crate::arrow::BatchReader;
 use crate::error::{Error, Result};
 use crate::npy_windows::NpyWindows;
-use crate::outfile::{from_arrow, Counted, TempOut};
+use crate::outfile::{from_arrow, write_via_temp, Counted};
 use crate::{DynArray, Element, Memmap, RecordLog};
 use std::panic::RefUnwindSafe;
 
@@ -245,10 +245,9 @@ fn write_impl(
     out: &Path,
     options: &IpcOptions,
 ) -> Result<Summary> {
-    let mut tmp = TempOut::create(out)?;
-    let summary = write_to(reader, tmp.file(), out, options)?;
-    tmp.commit(options.sync)?;
-    Ok(summary)
+    write_via_temp(out, options.sync, |file| {
+        write_to(reader, file, out, options)
+    })
 }
 
 /// The IPC file of `reader`'s batches, written into `sink`; `out` names it in errors.

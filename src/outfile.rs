@@ -21,6 +21,19 @@ pub(crate) struct TempOut {
     dest: PathBuf,
 }
 
+/// Writes the file `out` with `write`, into a [`TempOut`] put in place (`sync`ed if asked)
+/// once `write` succeeded; on an error the temporary file is removed and `out` is as it was.
+pub(crate) fn write_via_temp<S>(
+    out: &Path,
+    sync: bool,
+    write: impl FnOnce(&mut File) -> Result<S>,
+) -> Result<S> {
+    let mut tmp = TempOut::create(out)?;
+    let summary = write(tmp.file())?;
+    tmp.commit(sync)?;
+    Ok(summary)
+}
+
 impl TempOut {
     /// Creates `DEST.<pid>-<n>.tmp` beside `dest` (a name no other writer is using: it is
     /// created with `create_new`), so that a glob for the destination's extension never

@@ -80,7 +80,7 @@ use self::columns::ColumnsWriter;
 use crate::arrow::BatchReader;
 use crate::error::{Error, Result};
 use crate::npy_windows::NpyWindows;
-use crate::outfile::{from_arrow, from_boxed, writer_error, Counted, TempOut};
+use crate::outfile::{from_arrow, from_boxed, write_via_temp, writer_error, Counted};
 use crate::{DynArray, Element, Memmap, RecordLog};
 use std::panic::RefUnwindSafe;
 
@@ -389,10 +389,9 @@ fn write_impl(
     out: &Path,
     options: &ParquetOptions,
 ) -> Result<Summary> {
-    let mut tmp = TempOut::create(out)?;
-    let summary = write_to(reader, tmp.file(), out, options)?;
-    tmp.commit(options.sync)?;
-    Ok(summary)
+    write_via_temp(out, options.sync, |file| {
+        write_to(reader, file, out, options)
+    })
 }
 
 /// The Parquet file of `reader`'s batches, written into `sink`; `out` names it in errors.

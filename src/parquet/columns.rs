@@ -345,7 +345,7 @@ mod tests {
             compression: super::super::Compression::Snappy,
             ..Default::default()
         });
-        for options in &mut cases {
+        for options in &cases {
             let want = by_arrow_writer(&input, options);
             for threads in [1, 2, 5] {
                 let got = by_columns(&input, options, threads);
