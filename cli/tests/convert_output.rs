@@ -79,10 +79,9 @@ fn the_input_is_never_the_output() {
 fn unusable_outputs_exit_2() {
     let (dir, input) = input(10);
     let missing_dir = dir.path().join("no").join("such").join("out.csv");
-    let cases: [(&[&dyn AsRef<std::ffi::OsStr>], &str); 5] = [
+    let cases: [(&[&dyn AsRef<std::ffi::OsStr>], &str); 4] = [
         (&[&"--to", &"csv", &"-o", &dir.path()], "is a directory"),
         (&[&"--to", &"csv", &"-o", &missing_dir], "temporary file"),
-        (&[&"--to", &"npy", &"-o", &"-"], "stdout"),
         (&[&"--to", &"xml", &"-o", &"x"], "xml"),
         (&[&"--to", &"csv"], "--output"),
     ];
@@ -378,4 +377,39 @@ fn a_link_is_followed_not_replaced() {
         std::fs::read(&plain).unwrap()
     );
     assert!(temp_files(dir.path()).is_empty());
+}
+
+/// `-o -` writes every format to a piped stdout, the same bytes as to a file; the binary ones
+/// refuse a terminal (run under `script`, which gives the tool a pseudo-terminal), the text
+/// ones print on it.
+#[test]
+#[cfg(target_os = "linux")]
+fn stdout_takes_every_format_but_binary_not_on_a_terminal() {
+    let (dir, input) = input(100);
+    for to in ["npy", "csv", "jsonl", "parquet", "arrow"] {
+        let file = dir.path().join(format!("out.{to}"));
+        let run = tmm(&[&"convert", &input, &"--to", &to, &"-o", &file]);
+        assert!(run.status.success(), "{to}: {}", stderr(&run));
+        let run = tmm(&[&"convert", &input, &"--to", &to, &"-o", &"-"]);
+        assert!(run.status.success(), "{to}: {}", stderr(&run));
+        assert!(run.stdout == std::fs::read(&file).unwrap(), "{to}");
+
+        let command = format!(
+            "{} convert {} --to {to} -o -",
+            env!("CARGO_BIN_EXE_tmm"),
+            input.display()
+        );
+        let run = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("`script` (util-linux) runs the tool on a pseudo-terminal for this test");
+        let shown = String::from_utf8_lossy(&run.stdout);
+        if matches!(to, "csv" | "jsonl") {
+            assert!(run.status.success(), "{to} on a terminal: {shown}");
+        } else {
+            assert_eq!(run.status.code(), Some(2), "{to} on a terminal: {shown}");
+            assert!(shown.contains("stdout is a terminal"), "{to}: {shown}");
+        }
+    }
 }

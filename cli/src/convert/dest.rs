@@ -12,7 +12,7 @@
 //! written in place, as a shell's `>` would: it is not replaced, so it needs no `--force`,
 //! and an interrupted conversion leaves in it what was written.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -66,14 +66,17 @@ impl Write for Sink {
 }
 
 /// The Parquet and Arrow IPC writers of the library write through this; a failed write is
-/// theirs to report (naming `OUT`).
+/// theirs to report (naming `OUT`), except that a closed stdout ends the program quietly with
+/// success, as for the other formats.
 impl Write for Dest {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.write(buf)
+        let written = self.out.write(buf);
+        self.stdout_closed(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        let flushed = self.out.flush();
+        self.stdout_closed(flushed)
     }
 }
 
@@ -81,8 +84,12 @@ impl Dest {
     /// Checks `out` against `input` and `force`, and opens the temporary file (or stdout).
     pub fn create(out: &Path, input: &Path, force: bool, format: Format) -> Result<Dest, CliError> {
         if out == Path::new("-") {
-            if !matches!(format, Format::Csv | Format::Jsonl) {
-                return Err(to_stdout(format));
+            if !matches!(format, Format::Csv | Format::Jsonl) && io::stdout().is_terminal() {
+                return Err(CliError::Usage(format!(
+                    "stdout is a terminal and --to {} is binary; redirect stdout or give -o a \
+                     file name",
+                    format.name()
+                )));
             }
             return Ok(Dest {
                 out: BufWriter::with_capacity(BUF_BYTES, Sink::Stdout(io::stdout())),
@@ -133,6 +140,17 @@ impl Dest {
                 force,
             },
         })
+    }
+
+    /// `result`, unless it is a broken pipe on stdout: then the program ends with success.
+    fn stdout_closed<R>(&self, result: io::Result<R>) -> io::Result<R> {
+        if let (Err(e), Target::Stdout) = (&result, &self.target) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                // Nobody reads any more: done, as `output::finish` ends the other formats.
+                std::process::exit(0);
+            }
+        }
+        result
     }
 
     /// Writes `bytes` (buffered).
@@ -212,13 +230,6 @@ fn exists(path: &Path) -> CliError {
     CliError::Usage(format!(
         "{} exists; give --force to replace it",
         path.display()
-    ))
-}
-
-fn to_stdout(format: Format) -> CliError {
-    CliError::Usage(format!(
-        "-o - (stdout) is for --to csv and jsonl; give --to {} a file name",
-        format.name()
     ))
 }
 

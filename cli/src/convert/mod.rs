@@ -70,7 +70,8 @@ pub struct ConvertArgs {
     /// The output format.
     #[arg(long, value_enum)]
     pub to: Format,
-    /// The output file; `-` writes CSV or JSON lines to stdout.
+    /// The output file; `-` writes to stdout (the binary formats only when it is not a
+    /// terminal).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: PathBuf,
     /// Replace OUT if it exists.
