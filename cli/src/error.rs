@@ -23,6 +23,20 @@ impl CliError {
     /// Prints one line on stderr and returns exit code 2.
     pub fn report(&self) -> ExitCode {
         let text = match self {
+            // The library's advice names its own API (`open_mut`, `grow`), which the tool
+            // does not offer: say it in the tool's terms.
+            CliError::Lib(typed_memmap::Error::FileTooShort {
+                path,
+                file_len,
+                offset,
+                nbytes,
+                needed,
+                ..
+            }) => format!(
+                "{} is {file_len} bytes, but offset {offset} plus {nbytes} bytes of data need \
+                 {needed}: the file is shorter than its shape (truncated, or a --shape too big)",
+                path.display()
+            ),
             CliError::Lib(e) => e.to_string(),
             CliError::Usage(m) | CliError::Io(m) => m.clone(),
         };

@@ -193,6 +193,22 @@ fn messages_name_the_problem() {
     assert!(stderr(&out).contains("offset 31"), "{}", stderr(&out));
     let out = tmm(&[&"info", &dir.path().join("none")]);
     assert!(stderr(&out).contains("No such file"), "{}", stderr(&out));
+    // A file shorter than its shape: the numbers, and no advice about the library's API.
+    let out = tmm(&[&"show", &raw, &"--dtype", &"<u1", &"--shape", &"4,8"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("30 bytes") && err.contains("need 32") && err.contains("shorter"),
+        "{err}"
+    );
+    assert!(!err.contains("open_mut") && !err.contains("grow"), "{err}");
+    let npy = npy(dir.path(), "t.npy");
+    let bytes = std::fs::read(&npy).unwrap();
+    write(&npy, &bytes[..bytes.len() - 8]);
+    let err = stderr(&tmm(&[&"show", &npy]));
+    assert!(
+        err.contains("truncated") && !err.contains("open_mut"),
+        "{err}"
+    );
 }
 
 /// A named pipe as the input is refused at once (exit 2, one line naming it) by every
