@@ -65,7 +65,7 @@ pub mod ipc;
 pub mod ndarray;
 #[cfg(any(feature = "parquet", feature = "ipc"))]
 mod npy_windows;
-#[cfg(any(feature = "parquet", feature = "ipc"))]
+#[cfg(feature = "arrow")]
 mod outfile;
 #[cfg(feature = "parquet")]
 pub mod parquet;

@@ -1,10 +1,15 @@
-//! The output file of the Parquet and Arrow IPC writers: written under a temporary name beside
-//! the destination and renamed over it only once complete, so that a failed or interrupted
-//! write never leaves a half file at the destination that a reader could take for a whole one.
+//! The output file of the Parquet and Arrow IPC writers and of `arrow::write_npy`: written
+//! under a temporary name beside the destination and renamed over it only once complete, so
+//! that a failed or interrupted write never leaves a half file at the destination that a
+//! reader could take for a whole one.
 //!
 //! A destination that is a symbolic link is followed (the file it names is replaced, the link
 //! stays); one that exists and is neither a regular file nor a directory (`/dev/null`, a named
 //! pipe) is written in place, never replaced.
+
+// With `arrow` alone only `write_via_temp` is used (by `arrow::write_npy`); the rest serves
+// the Parquet and IPC writers.
+#![cfg_attr(not(any(feature = "parquet", feature = "ipc")), allow(dead_code))]
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;

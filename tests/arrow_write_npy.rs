@@ -273,3 +273,46 @@ fn values_numpy_cannot_hold_are_errors_naming_the_column() {
     let err = write_npy(reader, &out).unwrap_err();
     assert!(err.to_string().contains("`tags`"), "{err}");
 }
+
+/// The file appears whole or not at all: a failed write leaves an existing file as it was and
+/// no temporary file, and the batches of a map of a file can be written back over that same
+/// file (the map keeps reading the old one, which the rename only unlinks).
+#[test]
+#[cfg_attr(miri, ignore = "mmap")]
+fn the_file_is_replaced_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.npy");
+    std::fs::write(&out, "old").unwrap();
+    let first = RecordBatch::try_from_iter(vec![(
+        "s",
+        Arc::new(StringArray::from(vec!["ab"])) as ArrayRef,
+    )])
+    .unwrap();
+    let second = RecordBatch::try_from_iter(vec![(
+        "s",
+        Arc::new(StringArray::from(vec!["abc"])) as ArrayRef,
+    )])
+    .unwrap();
+    let schema = first.schema();
+    let reader = RecordBatchIterator::new(vec![Ok(first), Ok(second)], schema);
+    write_npy(reader, &out).unwrap_err();
+    assert_eq!(std::fs::read(&out).unwrap(), b"old");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["out.npy"]);
+
+    let src = make(
+        dir.path(),
+        "src",
+        "a = np.arange(100_000, dtype='<i8').reshape(50_000, 2)",
+    );
+    let before = std::fs::read(&src).unwrap();
+    // SAFETY: the file is private to the test; the write below replaces it by rename, which
+    // leaves the mapped file's bytes alone.
+    let mapped = unsafe { DynArray::open(&src) }.unwrap();
+    let written = write_npy(BatchReader::new(mapped, 4096).unwrap(), &src).unwrap();
+    assert_eq!(written.shape, [50_000, 2]);
+    assert!(std::fs::read(&src).unwrap() == before);
+}

@@ -1,7 +1,6 @@
 //! Record batches written back into `.npy` and raw record files: [`write_npy`],
 //! [`write_raw`], and the dtype a schema is written as ([`dtype_of_schema`]).
 
-use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -17,6 +16,7 @@ use super::schema::{
 use crate::dtype::{ByteOrder, DateUnit, Dtype, Field, Kind, RecordDtype, Scalar, TimeUnit};
 use crate::error::{Error, Result};
 use crate::npy::{parse_descr, rewrite_shape, write_header};
+use crate::outfile::write_via_temp;
 
 /// What [`write_npy`] and [`write_raw`] wrote: the numpy dtype of the elements and the shape
 /// of the array (rows along axis 0).
@@ -350,8 +350,12 @@ fn string_at(a: &ArrayRef, i: usize) -> Option<&str> {
 /// [`Error::Io`]; [`Error::Arrow`] from a failing reader, for a column no numpy dtype holds
 /// (see [`dtype_of_schema`]), for a null where the dtype has none (only datetimes hold NaT,
 /// and a null float is written as NaN), for a string longer than its `U<n>`, or for a value
-/// that the dtype's unit cannot hold exactly (a timestamp of 1.5 hours into `M8[h]`). The
-/// file is left incomplete after an error.
+/// that the dtype's unit cannot hold exactly (a timestamp of 1.5 hours into `M8[h]`).
+///
+/// The file is written under a temporary name beside `path` and renamed to `path` when
+/// complete, as the [`parquet`](crate::parquet) writers do: after an error `path` is as it
+/// was, and an existing file at `path` is replaced whole (a map of it, such as the one the
+/// batches come from, keeps the old file's bytes).
 pub fn write_npy(reader: impl RecordBatchReader, path: impl AsRef<Path>) -> Result<Written> {
     let schema = reader.schema();
     let mut reader = reader;
@@ -421,48 +425,51 @@ fn write_impl(
         .map_err(|e| reader_error(path, e))?;
     let plan = plan(schema, first.as_ref()).map_err(|e| at_path(e, path))?;
     crate::map::refuse_pipe(path)?;
-    let file = File::create(path).map_err(|e| Error::io("create", path, e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let mut shape = vec![0];
-    shape.extend_from_slice(&plan.row_shape);
-    let header = if npy {
-        let h = write_header(&plan.dtype, &shape, false)
-            .map_err(|e| crate::npy::header_error(path, e))?;
-        out.write_all(&h).map_err(|e| Error::io("write", path, e))?;
-        h
-    } else {
-        Vec::new()
-    };
-    let mut buf = Vec::new();
-    let mut rows = 0usize;
-    for batch in first.into_iter().map(Ok).chain(batches) {
-        let batch = batch.map_err(|e| reader_error(path, e))?;
-        encode_batch(&plan, &batch, &mut buf).map_err(|e| at_path(e, path))?;
-        out.write_all(&buf)
-            .map_err(|e| Error::io("write", path, e))?;
-        rows += batch.num_rows();
-    }
-    let mut file = out
-        .into_inner()
-        .map_err(|e| Error::io("write", path, e.into_error()))?;
-    shape[0] = rows;
-    if plan.zero_d && rows == 1 {
-        shape.clear();
-    }
-    if npy {
-        // `write_header` leaves room for any row count (numpy's growth padding).
-        let new = rewrite_shape(&header, &shape).ok_or_else(|| Error::HeaderFull {
-            path: path.to_path_buf(),
-            shape: shape.clone(),
-            header_len: header.len() as u64,
-        })?;
-        file.seek(SeekFrom::Start(0))
-            .and_then(|_| file.write_all(&new))
-            .map_err(|e| Error::io("write", path, e))?;
-    }
-    Ok(Written {
-        dtype: plan.dtype,
-        shape,
+    // Under a temporary name, renamed into place when whole: a failed write leaves `path` as
+    // it was, and a reader still mapping the old file at `path` keeps reading it.
+    write_via_temp(path, false, |file| {
+        let mut out = BufWriter::with_capacity(1 << 20, &mut *file);
+        let mut shape = vec![0];
+        shape.extend_from_slice(&plan.row_shape);
+        let header = if npy {
+            let h = write_header(&plan.dtype, &shape, false)
+                .map_err(|e| crate::npy::header_error(path, e))?;
+            out.write_all(&h).map_err(|e| Error::io("write", path, e))?;
+            h
+        } else {
+            Vec::new()
+        };
+        let mut buf = Vec::new();
+        let mut rows = 0usize;
+        for batch in first.into_iter().map(Ok).chain(batches) {
+            let batch = batch.map_err(|e| reader_error(path, e))?;
+            encode_batch(&plan, &batch, &mut buf).map_err(|e| at_path(e, path))?;
+            out.write_all(&buf)
+                .map_err(|e| Error::io("write", path, e))?;
+            rows += batch.num_rows();
+        }
+        let file = out
+            .into_inner()
+            .map_err(|e| Error::io("write", path, e.into_error()))?;
+        shape[0] = rows;
+        if plan.zero_d && rows == 1 {
+            shape.clear();
+        }
+        if npy {
+            // `write_header` leaves room for any row count (numpy's growth padding).
+            let new = rewrite_shape(&header, &shape).ok_or_else(|| Error::HeaderFull {
+                path: path.to_path_buf(),
+                shape: shape.clone(),
+                header_len: header.len() as u64,
+            })?;
+            file.seek(SeekFrom::Start(0))
+                .and_then(|_| file.write_all(&new))
+                .map_err(|e| Error::io("write", path, e))?;
+        }
+        Ok(Written {
+            dtype: plan.dtype,
+            shape,
+        })
     })
 }
 
