@@ -217,6 +217,21 @@ fn arrow_batches_without_metadata_get_numpys_dtypes() {
     );
 }
 
+/// Two batches of a string column whose second holds a longer string than the first: the
+/// first batch fixes `U2`, the second cannot be written.
+fn growing_strings() -> impl arrow_array::RecordBatchReader {
+    let batch = |s: &str| {
+        RecordBatch::try_from_iter(vec![(
+            "s",
+            Arc::new(StringArray::from(vec![s])) as ArrayRef,
+        )])
+        .unwrap()
+    };
+    let (first, second) = (batch("ab"), batch("abc"));
+    let schema = first.schema();
+    RecordBatchIterator::new(vec![Ok(first), Ok(second)], schema)
+}
+
 #[test]
 #[cfg_attr(miri, ignore = "mmap")]
 fn values_numpy_cannot_hold_are_errors_naming_the_column() {
@@ -245,18 +260,7 @@ fn values_numpy_cannot_hold_are_errors_naming_the_column() {
     );
 
     // A string longer in a later batch than the first batch's longest.
-    let first = RecordBatch::try_from_iter(vec![(
-        "s",
-        Arc::new(StringArray::from(vec!["ab"])) as ArrayRef,
-    )])
-    .unwrap();
-    let second = RecordBatch::try_from_iter(vec![(
-        "s",
-        Arc::new(StringArray::from(vec!["abc"])) as ArrayRef,
-    )])
-    .unwrap();
-    let schema = first.schema();
-    let reader = RecordBatchIterator::new(vec![Ok(first), Ok(second)], schema);
+    let reader = growing_strings();
     let err = write_npy(reader, &out).unwrap_err();
     assert!(
         err.to_string().contains("3 characters, more than the 2"),
@@ -283,18 +287,7 @@ fn the_file_is_replaced_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.npy");
     std::fs::write(&out, "old").unwrap();
-    let first = RecordBatch::try_from_iter(vec![(
-        "s",
-        Arc::new(StringArray::from(vec!["ab"])) as ArrayRef,
-    )])
-    .unwrap();
-    let second = RecordBatch::try_from_iter(vec![(
-        "s",
-        Arc::new(StringArray::from(vec!["abc"])) as ArrayRef,
-    )])
-    .unwrap();
-    let schema = first.schema();
-    let reader = RecordBatchIterator::new(vec![Ok(first), Ok(second)], schema);
+    let reader = growing_strings();
     write_npy(reader, &out).unwrap_err();
     assert_eq!(std::fs::read(&out).unwrap(), b"old");
     let names: Vec<_> = std::fs::read_dir(dir.path())
