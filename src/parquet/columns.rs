@@ -3,19 +3,16 @@
 //!
 //! The `parquet` crate's `ArrowWriter` encodes the columns of a batch one after another. Here
 //! the top-level columns of each batch are shared out between the threads of a pool kept for
-//! the whole write (the largest column first, each thread taking the next column when done),
+//! the whole write (each thread taking another column when done with one),
 //! each column feeding its own leaf writers, and the finished chunks are appended to the row
 //! group in schema order, so the file is the one `ArrowWriter` would write. The file writer, the leaf writers and the schema metadata
 //! (`ARROW:schema`) come from an `ArrowWriter` made with the same properties, taken apart.
 
 use std::io::Write;
-use std::ops::Range;
 
-use arrow_array::{Array, RecordBatch};
+use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
-use parquet::arrow::arrow_writer::{
-    compute_leaves, ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory,
-};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::errors::{ParquetError, Result};
 use parquet::file::metadata::ParquetMetaData;
@@ -28,8 +25,9 @@ pub(super) struct ColumnsWriter<W: Write + Send> {
     file: SerializedFileWriter<W>,
     factory: ArrowRowGroupWriterFactory,
     schema: SchemaRef,
-    /// For each top-level field, the range of its leaf columns (and leaf writers).
-    leaves: Vec<Range<usize>>,
+    /// For each top-level field, how many leaf columns (and leaf writers) it has; a field's
+    /// leaves follow the previous field's.
+    leaves: Vec<usize>,
     /// The leaf writers of the row group being filled, and its rows so far.
     group: Option<(Vec<ArrowColumnWriter>, usize)>,
     row_limit: Option<usize>,
@@ -64,21 +62,16 @@ impl<W: Write + Send> ColumnsWriter<W> {
         let (file, factory) =
             ArrowWriter::try_new(sink, schema.clone(), Some(props))?.into_serialized_writer()?;
         let descr = file.schema_descr();
-        let mut leaves: Vec<Range<usize>> = (0..schema.fields().len()).map(|_| 0..0).collect();
-        let mut next = 0;
-        for (field, range) in leaves.iter_mut().enumerate() {
-            let start = next;
-            while next < descr.num_columns() && descr.get_column_root_idx(next) == field {
-                next += 1;
-            }
-            *range = start..next;
-        }
-        if next != descr.num_columns() {
-            return Err(ParquetError::General(format!(
-                "the Parquet schema's {} leaf columns do not follow the Arrow schema's {} fields",
-                descr.num_columns(),
-                schema.fields().len()
-            )));
+        let mut leaves = vec![0usize; schema.fields().len()];
+        for leaf in 0..descr.num_columns() {
+            let Some(count) = leaves.get_mut(descr.get_column_root_idx(leaf)) else {
+                return Err(ParquetError::General(format!(
+                    "the Parquet schema's leaf column {leaf} has no field among the Arrow \
+                     schema's {}",
+                    schema.fields().len()
+                )));
+            };
+            *count += 1;
         }
         Ok(ColumnsWriter {
             file,
@@ -147,24 +140,22 @@ impl<W: Write + Send> ColumnsWriter<W> {
     fn encode(&mut self, part: &RecordBatch) -> Result<()> {
         let schema = &self.schema;
         let (writers, _) = self.group.as_mut().expect("the caller made the row group");
-        let mut jobs: Vec<Job<'_>> = Vec::with_capacity(self.leaves.len());
+        // Each field with its own leaf writers.
+        let mut fields = Vec::with_capacity(self.leaves.len());
         let mut rest: &mut [ArrowColumnWriter] = writers;
-        for (field, range) in self.leaves.iter().enumerate() {
-            let (mine, others) = rest.split_at_mut(range.len());
+        for (field, &count) in self.leaves.iter().enumerate() {
+            let (mine, others) = rest.split_at_mut(count);
             rest = others;
-            let array = part.column(field);
-            jobs.push(Job {
-                size: array.get_array_memory_size(),
-                run: Box::new(move || {
-                    let leaves = compute_leaves(schema.field(field), array)?;
-                    for (writer, leaf) in mine.iter_mut().zip(&leaves) {
-                        writer.write(leaf)?;
-                    }
-                    Ok(())
-                }),
-            });
+            fields.push((field, mine));
         }
-        run(jobs, self.pool.as_ref())
+        each(self.pool.as_ref(), fields, |(field, mine)| {
+            let leaves = compute_leaves(schema.field(field), part.column(field))?;
+            for (writer, leaf) in mine.iter_mut().zip(&leaves) {
+                writer.write(leaf)?;
+            }
+            Ok(())
+        })?;
+        Ok(())
     }
 
     /// Ends the current row group, if it has rows: closes its leaf writers (on the threads)
@@ -173,25 +164,10 @@ impl<W: Write + Send> ColumnsWriter<W> {
         let Some((writers, _)) = self.group.take() else {
             return Ok(());
         };
-        let mut chunks: Vec<Option<Result<ArrowColumnChunk>>> =
-            (0..writers.len()).map(|_| None).collect();
-        let jobs: Vec<Job<'_>> = writers
-            .into_iter()
-            .zip(chunks.iter_mut())
-            .map(|(writer, slot)| Job {
-                size: writer.memory_size(),
-                run: Box::new(move || {
-                    *slot = Some(writer.close());
-                    Ok(())
-                }),
-            })
-            .collect();
-        run(jobs, self.pool.as_ref())?;
+        let chunks = each(self.pool.as_ref(), writers, ArrowColumnWriter::close)?;
         let mut group = self.file.next_row_group()?;
         for chunk in chunks {
-            chunk
-                .expect("every job ran")?
-                .append_to_row_group(&mut group)?;
+            chunk.append_to_row_group(&mut group)?;
         }
         group.close()?;
         Ok(())
@@ -209,24 +185,17 @@ fn estimated_bytes(writers: &[ArrowColumnWriter]) -> usize {
     writers.iter().map(|w| w.get_estimated_total_bytes()).sum()
 }
 
-/// A piece of work and its size, to share the pieces out evenly.
-struct Job<'a> {
-    size: usize,
-    run: Box<dyn FnOnce() -> Result<()> + Send + 'a>,
-}
-
-/// Runs `jobs` on `pool` (on this thread without one), the largest first, each thread taking
-/// the next job when it is done with one. Stops at an error, which it returns.
-fn run(mut jobs: Vec<Job<'_>>, pool: Option<&rayon::ThreadPool>) -> Result<()> {
-    let Some(pool) = pool.filter(|_| jobs.len() > 1) else {
-        return jobs.into_iter().try_for_each(|job| (job.run)());
-    };
-    jobs.sort_by_key(|job| std::cmp::Reverse(job.size));
-    pool.install(|| {
-        jobs.into_par_iter()
-            .with_max_len(1)
-            .try_for_each(|job| (job.run)())
-    })
+/// `f` of every item, in the items' order, computed on `pool` (on this thread without one),
+/// each thread taking another item when done with one; or the first error.
+fn each<T: Send, R: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    items: Vec<T>,
+    f: impl Fn(T) -> Result<R> + Sync + Send,
+) -> Result<Vec<R>> {
+    match pool.filter(|_| items.len() > 1) {
+        None => items.into_iter().map(f).collect(),
+        Some(pool) => pool.install(|| items.into_par_iter().with_max_len(1).map(f).collect()),
+    }
 }
 
 #[cfg(test)]
