@@ -13,6 +13,7 @@ use arrow_schema::{ArrowError, SchemaRef};
 
 use super::convert::{convert, from_arrow, wrap_lists, Owner, Slots, Src};
 use super::schema::{data_type, is_padding, nullable, schema_for, VALUES_COLUMN};
+use super::write::at_path;
 use crate::column::Column;
 use crate::dtype::Dtype;
 use crate::dynamic::DynArray;
@@ -474,18 +475,7 @@ impl BatchReader {
         path: PathBuf,
         rows_per_batch: usize,
     ) -> Result<BatchReader> {
-        let schema = schema_for(&dtype, &shape).map_err(|e| match e {
-            Error::Arrow {
-                path: None,
-                context,
-                message,
-            } => Error::Arrow {
-                path: Some(path.clone()),
-                context,
-                message,
-            },
-            e => e,
-        })?;
+        let schema = schema_for(&dtype, &shape).map_err(|e| at_path(e, &path))?;
         // A read-only source stays unchanged for as long as the reader and its batches hold
         // it, so batches may share its bytes; a writable map's bytes are always copied.
         let owner: Option<Owner> = share.then(|| {

@@ -376,7 +376,7 @@ pub fn write_raw(reader: impl RecordBatchReader, path: impl AsRef<Path>) -> Resu
 }
 
 /// An error of the file at `path`: I/O errors as they are, Arrow errors given the path.
-fn at_path(e: Error, path: &Path) -> Error {
+pub(super) fn at_path(e: Error, path: &Path) -> Error {
     match e {
         Error::Arrow {
             path: None,

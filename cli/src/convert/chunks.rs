@@ -39,7 +39,25 @@ pub struct Reader<'a> {
     bar: Option<ProgressBar>,
 }
 
+/// The library's error for an I/O failure `op` on `path`.
+fn io_error(op: &'static str, path: &std::path::Path, source: io::Error) -> Error {
+    Error::Io {
+        op,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 impl<'a> Reader<'a> {
+    /// The input file, opened for plain reads and positioned at its first data byte.
+    fn data_file(&self) -> Result<File, CliError> {
+        let path = self.array.path();
+        let mut file = File::open(path).map_err(|e| io_error("open", path, e))?;
+        file.seek(SeekFrom::Start(self.array.data_offset()))
+            .map_err(|e| io_error("seek in", path, e))?;
+        Ok(file)
+    }
+
     /// A reader of `array`, which must have been mapped from a file.
     pub fn new(array: &'a DynArray) -> Reader<'a> {
         let mut shape = array.shape().to_vec();
@@ -114,16 +132,7 @@ impl<'a> Reader<'a> {
             return if count == 0 { Ok(()) } else { f(&[], count) };
         }
         let path = array.path();
-        let io = |op: &'static str| {
-            move |source: io::Error| Error::Io {
-                op,
-                path: path.to_path_buf(),
-                source,
-            }
-        };
-        let mut file = File::open(path).map_err(io("open"))?;
-        file.seek(SeekFrom::Start(array.data_offset()))
-            .map_err(io("seek in"))?;
+        let mut file = self.data_file()?;
         let per_chunk = per_chunk(itemsize, align);
         let mut buf = vec![0u8; per_chunk.min(count) * itemsize];
         let mut done = 0usize;
@@ -139,7 +148,7 @@ impl<'a> Reader<'a> {
                         done + n
                     ))
                 } else {
-                    io("read")(e).into()
+                    io_error("read", path, e).into()
                 }
             })?;
             f(bytes, n)?;
@@ -157,16 +166,7 @@ impl<'a> Reader<'a> {
     pub fn copy_data(&self, out: &File) -> Result<(), CliError> {
         let array = self.array;
         let path = array.path();
-        let io = |op: &'static str| {
-            move |source: io::Error| Error::Io {
-                op,
-                path: path.to_path_buf(),
-                source,
-            }
-        };
-        let mut file = File::open(path).map_err(io("open"))?;
-        file.seek(SeekFrom::Start(array.data_offset()))
-            .map_err(io("seek in"))?;
+        let file = self.data_file()?;
         let total = array.as_bytes().len() as u64;
         let mut done = 0u64;
         while done < total {
